@@ -1,0 +1,33 @@
+# Fieldwork: two commands do all the set-up.
+#   make run    installs into .venv if needed and opens the app on the sample inspection
+#   make test   installs into .venv if needed and runs ruff, mypy and the whole test suite
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+
+.PHONY: run test lint bench clean demo
+
+$(STAMP): pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[test]'
+	touch $(STAMP)
+
+run: $(STAMP)
+	$(BIN)/fieldwork demo ./demo
+
+demo: run
+
+lint: $(STAMP)
+	$(BIN)/ruff check fieldwork/ ui/ tests/ bench/
+	$(BIN)/mypy fieldwork/
+
+test: lint
+	QT_QPA_PLATFORM=offscreen $(BIN)/python -m pytest
+
+bench: $(STAMP)
+	for b in bench/bench_*.py; do $(BIN)/python $$b || exit 1; done
+
+clean:
+	rm -rf $(VENV) demo .pytest_cache .mypy_cache .ruff_cache

@@ -1,0 +1,5 @@
+import sys
+
+from fieldwork.cli import main
+
+sys.exit(main())

@@ -1,0 +1,50 @@
+"""The sample inspection: the Bromley 2009 letter with a fictional evidence base behind it."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from fieldwork.errors import FieldworkError
+from fieldwork.paths import sample_path
+
+DEMO_NAME = "bromley-2009"
+
+
+def write_demo(directory: Path) -> list[Path]:
+    """Write ``DIR/bromley-2009.fieldwork`` (replacing an older one) and its letter.
+
+    :returns: the paths written
+    """
+    from fieldwork.interchange import import_file
+
+    try:
+        directory.mkdir(parents=True, exist_ok=True)
+    except OSError as err:
+        raise FieldworkError(f"{directory}: cannot be created ({err.strerror})") from None
+    target = directory / f"{DEMO_NAME}.fieldwork"
+    staging = directory / f".{DEMO_NAME}.demo.fieldwork"
+    for suffix in ("", "-wal", "-shm"):
+        Path(f"{staging}{suffix}").unlink(missing_ok=True)
+    store, _ = import_file(staging, sample_path())
+    written = [target]
+    try:
+        letter = _write_letter(store, directory / f"{DEMO_NAME}-letter.pdf")
+        if letter is not None:
+            written.append(letter)
+    finally:
+        store.close()
+    for suffix in ("-wal", "-shm"):
+        Path(f"{target}{suffix}").unlink(missing_ok=True)
+    os.replace(staging, target)
+    return written
+
+
+def _write_letter(store: object, path: Path) -> Path | None:
+    """The draft letter as a PDF, once the letter package is present."""
+    try:
+        from fieldwork.letter.build import write_letter_pdf
+    except ModuleNotFoundError:
+        return None
+    write_letter_pdf(store, path)
+    return path

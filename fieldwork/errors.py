@@ -1,0 +1,72 @@
+"""The errors the library raises on purpose. Each is an expected failure with a one-line message.
+
+Anything else that escapes is a bug. The CLI and the UI translate these, and only these,
+into messages for the user.
+"""
+
+from __future__ import annotations
+
+
+class FieldworkError(Exception):
+    "Base class of every expected Fieldwork error; ``str(err)`` is a one-line message."
+
+
+class NotAnInspection(FieldworkError):
+    "The file is not a Fieldwork inspection (not SQLite, or SQLite of another kind)."
+
+
+class NewerSchema(FieldworkError):
+    "The file was written by a newer Fieldwork; it is refused and left untouched."
+
+
+class FileLocked(FieldworkError):
+    "Another program holds a lock on the inspection file."
+
+
+class ReadOnly(FieldworkError):
+    "The inspection file or its folder cannot be written."
+
+
+class DiskFull(FieldworkError):
+    "The disk is full; the last change was not saved."
+
+
+class NotFound(FieldworkError):
+    "No row with that id in this inspection."
+
+
+class NoSuchNote(NotFound):
+    "No note with that id in this inspection."
+
+
+class NoSuchFinding(NotFound):
+    "No finding with that id in this inspection."
+
+
+class NoSuchCase(NotFound):
+    "No case with that id or reference in this inspection."
+
+
+class NoSuchInspector(NotFound):
+    "No inspector with that id or name in this inspection."
+
+
+class InvalidValue(FieldworkError):
+    "A value given to the library is not allowed (an unknown source type or section, say)."
+
+
+class InvalidDocument(FieldworkError):
+    "An interchange document is malformed; the message names the path of the field."
+
+    def __init__(self, path: str, message: str) -> None:
+        self.path = path
+        self.detail = message
+        super().__init__(f"{path}: {message}" if path else message)
+
+
+class LetterFrozen(FieldworkError):
+    "The letter has been issued; its fields and findings change only through a re-issue."
+
+
+class BadPack(FieldworkError):
+    "A pack is truncated, tampered with, for another passphrase, inspection or schema."

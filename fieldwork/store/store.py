@@ -1,0 +1,1140 @@
+"""The inspection file: the only place that reads and writes it.
+
+A :class:`Store` is one open ``*.fieldwork`` file. Every write runs in one transaction,
+records its history, keeps the search index and the note↔finding links current, stamps
+the row's version vector, and returns a :class:`~fieldwork.model.Changes` saying what it
+changed. Deletions are tombstones, so that they can travel to other copies.
+
+A Store may be used from any thread, but from one thread at a time.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import json
+import os
+import sqlite3
+import uuid
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from sqlite_utils import Database
+
+from fieldwork import versions
+from fieldwork.errors import (
+    FieldworkError,
+    InvalidValue,
+    LetterFrozen,
+    NoSuchCase,
+    NoSuchFinding,
+    NoSuchInspector,
+    NoSuchNote,
+    NotAnInspection,
+    NotFound,
+    ReadOnly,
+)
+from fieldwork.model import (
+    Case,
+    CaseKind,
+    Changes,
+    Finding,
+    HistoryEntry,
+    Inspection,
+    Inspector,
+    LetterState,
+    Note,
+    Role,
+    SearchHit,
+    SourceType,
+)
+from fieldwork.store import rows as R
+from fieldwork.store import schema
+from fieldwork.store.db import (
+    FILE_FORMAT,
+    check_header,
+    connect,
+    inspect_schema,
+    set_pragmas,
+    translated,
+)
+from fieldwork.store.search import search_notes_and_findings
+
+_NOT_FOUND: dict[str, type[NotFound]] = {
+    "notes": NoSuchNote,
+    "findings": NoSuchFinding,
+    "cases": NoSuchCase,
+    "inspectors": NoSuchInspector,
+    "inspection": NotFound,
+}
+
+#: Note fields a caller may change with :meth:`Store.edit_note`.
+NOTE_FIELDS = frozenset(
+    {"author", "source", "case_ref", "subject_role", "observed_at", "text", "findings", "extra"}
+)
+FINDING_FIELDS = frozenset({"section", "position", "text", "extra"})
+CASE_FIELDS = frozenset({"ref", "kind", "fields", "urgent", "extra"})
+INSPECTOR_FIELDS = frozenset({"name", "role", "extra"})
+
+
+def now() -> str:
+    """The current time in UTC, as ISO 8601 with a ``Z``."""
+    return dt.datetime.now(dt.UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+
+
+def local_now() -> str:
+    """The local wall-clock time to the minute, as a note's ``observed_at``."""
+    return dt.datetime.now().replace(second=0, microsecond=0).isoformat(timespec="minutes")
+
+
+def new_id() -> str:
+    return str(uuid.uuid4())
+
+
+@dataclass(frozen=True)
+class NoteFilter:
+    """Which notes a query returns. Every field that is set must hold."""
+
+    source: SourceType | str | None = None
+    author: str | None = None
+    finding: str | None = None
+    case_ref: str | None = None
+    untagged: bool = False
+    ids: frozenset[str] | None = None
+
+    def where(self) -> tuple[str, list[Any]]:
+        clauses = ["n.deleted = 0"]
+        params: list[Any] = []
+        if self.source is not None:
+            clauses.append("n.source = ?")
+            params.append(str(self.source))
+        if self.author is not None:
+            clauses.append("n.author = ?")
+            params.append(self.author)
+        if self.case_ref is not None:
+            clauses.append("n.case_ref = ?")
+            params.append(self.case_ref)
+        if self.finding is not None:
+            clauses.append(
+                "n.id IN (SELECT note_id FROM links WHERE finding_id = ?)"
+            )
+            params.append(self.finding)
+        if self.untagged:
+            clauses.append(
+                "NOT EXISTS (SELECT 1 FROM links l JOIN findings f ON f.id = l.finding_id "
+                "AND f.deleted = 0 WHERE l.note_id = n.id)"
+            )
+        if self.ids is not None:
+            clauses.append("n.id IN (SELECT value FROM json_each(?))")
+            params.append(json.dumps(sorted(self.ids)))
+        return " AND ".join(clauses), params
+
+
+#: Sort keys the notes list offers, mapped to SQL.
+NOTE_ORDERS: dict[str, str] = {
+    "observed_at": "n.observed_at, n.seq",
+    "author": "author_name, n.observed_at, n.seq",
+    "source": "n.source, n.observed_at, n.seq",
+    "case_ref": "n.case_ref, n.observed_at, n.seq",
+    "text": "n.text, n.seq",
+    "findings": "finding_count, n.observed_at, n.seq",
+}
+
+
+@dataclass
+class NoteRow:
+    """One line of the notes list: what the list shows, without the full version data."""
+
+    id: str
+    observed_at: str
+    author: str
+    author_name: str
+    source: SourceType
+    case_ref: str | None
+    subject_role: str | None
+    text: str
+    finding_count: int
+
+
+@dataclass
+class Conflict:
+    """A losing version of a row that was edited concurrently on two copies."""
+
+    id: str
+    table: str
+    row_id: str
+    theirs: dict[str, Any]
+    theirs_deleted: bool
+    theirs_by: str
+    theirs_at: str
+    mine: dict[str, Any] = field(default_factory=dict)
+    mine_deleted: bool = False
+    mine_by: str = ""
+    mine_at: str = ""
+
+
+class Store:
+    """One open inspection file.
+
+    :param actor: the inspector id that writes are recorded as; defaults to the file's
+        ``me`` (who this copy belongs to).
+    """
+
+    def __init__(self, conn: sqlite3.Connection, path: Path, *, writable: bool) -> None:
+        self.path = path
+        self.conn = conn
+        conn.row_factory = sqlite3.Row
+        self.db = Database(conn)
+        self.writable = writable
+        self._meta: dict[str, str] = {
+            row["key"]: row["value"] for row in conn.execute("SELECT key, value FROM meta")
+        }
+        self.actor: str = self._meta.get("me", "")
+        self._live_findings_cache: set[str] | None = None
+        self._depth = 0
+
+    # ----------------------------------------------------------------- opening
+    @classmethod
+    def open(cls, path: str | os.PathLike[str], *, actor: str | None = None) -> Store:
+        """Open an existing inspection file.
+
+        :raises NotAnInspection: missing, not SQLite, or SQLite of another kind
+        :raises NewerSchema: written by a newer Fieldwork (the file is not touched)
+        """
+        p = Path(path)
+        check_header(p)
+        conn = connect(p)
+        try:
+            version = inspect_schema(conn, p, schema.SCHEMA_VERSION)
+            writable = set_pragmas(conn, p)
+            if version < schema.SCHEMA_VERSION:
+                if not writable:
+                    raise ReadOnly(f"{p}: needs upgrading, but the file is read-only")
+                with translated(p):
+                    schema.apply(Database(conn))
+            store = cls(conn, p, writable=writable)
+        except BaseException:
+            conn.close()
+            raise
+        if actor is not None:
+            store.actor = actor
+        return store
+
+    @classmethod
+    def create(
+        cls,
+        path: str | os.PathLike[str],
+        *,
+        inspection: dict[str, Any] | None = None,
+        inspection_id: str | None = None,
+        actor: str = "",
+    ) -> Store:
+        """Create a new, empty inspection file. It must not exist already.
+
+        The file appears whole or not at all: it is built beside the target and renamed.
+        """
+        p = Path(path)
+        if p.exists():
+            raise InvalidValue(f"{p}: already exists")
+        if not p.parent.is_dir():
+            raise NotAnInspection(f"{p}: no such directory: {p.parent}")
+        tmp = p.with_name(f".{p.name}.{uuid.uuid4().hex[:8]}.tmp")
+        try:
+            conn = sqlite3.connect(str(tmp), check_same_thread=False)
+            try:
+                with translated(p):
+                    conn.execute("PRAGMA journal_mode = WAL")
+                    db = Database(conn)
+                    schema.apply(db)
+                    replica = new_id()
+                    with db.atomic():
+                        conn.executemany(
+                            "INSERT INTO meta (key, value) VALUES (?, ?)",
+                            [
+                                ("format", FILE_FORMAT),
+                                ("replica", replica),
+                                ("clock", "0"),
+                                ("me", actor),
+                                ("inspection_id", inspection_id or new_id()),
+                            ],
+                        )
+                    store = cls(conn, p, writable=True)
+                    store.actor = actor
+                    with store.atomic():
+                        store._insert(
+                            "inspection",
+                            store.inspection_id,
+                            {"fields": dict(inspection or {}), "state": LetterState.DRAFT.value},
+                        )
+            finally:
+                conn.close()
+            os.replace(tmp, p)
+        except OSError as err:
+            raise ReadOnly(f"{p}: cannot be written ({err.strerror})") from err
+        finally:
+            for suffix in ("", "-wal", "-shm"):
+                with contextlib.suppress(FileNotFoundError):
+                    os.unlink(f"{tmp}{suffix}")
+        return cls.open(p, actor=actor or None)
+
+    def close(self) -> None:
+        self.conn.close()
+
+    def __enter__(self) -> Store:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    # ------------------------------------------------------------ transactions
+    @contextlib.contextmanager
+    def atomic(self) -> Iterator[Store]:
+        """A transaction; nested blocks use savepoints. SQLite errors become expected ones."""
+        self._depth += 1
+        try:
+            with translated(self.path), self.db.atomic():
+                yield self
+        except BaseException:
+            self._live_findings_cache = None
+            raise
+        finally:
+            self._depth -= 1
+
+    def _require_writable(self) -> None:
+        if not self.writable:
+            raise ReadOnly(f"{self.path}: the file is read-only; nothing was changed")
+
+    # -------------------------------------------------------------------- meta
+    @property
+    def replica(self) -> str:
+        """This copy's own id, the key of its entries in version vectors."""
+        return self._meta["replica"]
+
+    @property
+    def inspection_id(self) -> str:
+        return self._meta["inspection_id"]
+
+    @property
+    def me(self) -> str:
+        """The inspector this copy belongs to (an id), or empty if not yet chosen."""
+        return self._meta.get("me", "")
+
+    def meta(self, key: str, default: str | None = None) -> str | None:
+        return self._meta.get(key, default)
+
+    def set_meta(self, key: str, value: str) -> None:
+        """Set a local setting of this copy (never travels in a pack)."""
+        self._require_writable()
+        with self.atomic():
+            self.conn.execute(
+                "INSERT INTO meta (key, value) VALUES (?, ?) "
+                "ON CONFLICT(key) DO UPDATE SET value = excluded.value",
+                (key, value),
+            )
+        self._meta[key] = value
+
+    def set_me(self, inspector_id: str) -> None:
+        """Record who this copy belongs to; later writes are recorded as theirs."""
+        self.inspector(inspector_id)
+        self.set_meta("me", inspector_id)
+        self.actor = inspector_id
+
+    def new_replica(self) -> None:
+        """Give this file a fresh replica id: for a copy made by copying the file."""
+        self.set_meta("replica", new_id())
+
+    def tick(self) -> int:
+        """The next value of this copy's write counter."""
+        row = self.conn.execute(
+            "UPDATE meta SET value = CAST(value AS INTEGER) + 1 WHERE key = 'clock' "
+            "RETURNING value"
+        ).fetchone()
+        self._meta["clock"] = str(row[0])
+        return int(row[0])
+
+    # ------------------------------------------------------- generic row writes
+    def _by(self, by: str | None) -> str:
+        return by if by is not None else self.actor
+
+    def _row(self, table: str, row_id: str, *, include_deleted: bool = False) -> sqlite3.Row:
+        row = self.conn.execute(f"SELECT * FROM {table} WHERE id = ?", (row_id,)).fetchone()
+        if row is None or (row["deleted"] and not include_deleted):
+            raise _NOT_FOUND[table](f"no {R.SPECS[table].kind} with id {row_id}")
+        return row
+
+    def _insert(
+        self, table: str, row_id: str, data: dict[str, Any], *, by: str | None = None
+    ) -> None:
+        spec = R.SPECS[table]
+        who = self._by(by)
+        at = now()
+        vv = versions.dumps({self.replica: self.tick()})
+        cols = ", ".join(spec.columns)
+        marks = ", ".join("?" for _ in spec.columns)
+        cur = self.conn.execute(
+            f"INSERT INTO {table} (id, {cols}, vv, deleted, created_at, created_by, "
+            f"modified_at, modified_by) VALUES (?, {marks}, ?, 0, ?, ?, ?, ?)",
+            (row_id, *spec.encode(data), vv, at, who, at, who),
+        )
+        self._after_write(table, cur.lastrowid, row_id, None, data)
+
+    def _update(
+        self,
+        table: str,
+        row_id: str,
+        changes: dict[str, Any],
+        *,
+        by: str | None = None,
+        op: str = "edit",
+        base_vv: versions.VersionVector | None = None,
+        undelete: bool = False,
+    ) -> bool:
+        """Change some content columns of a row. Returns False when nothing changed."""
+        spec = R.SPECS[table]
+        row = self._row(table, row_id, include_deleted=undelete)
+        old = spec.decode(row)
+        new = {**old, **changes}
+        before = {k: old[k] for k in changes if old[k] != new[k]}
+        after = {k: new[k] for k in before}
+        if not before and not (undelete and row["deleted"]):
+            return False
+        who = self._by(by)
+        at = now()
+        vv = versions.bump(
+            base_vv if base_vv is not None else versions.loads(row["vv"]), self.replica, self.tick()
+        )
+        sets = ", ".join(f"{col} = ?" for col in spec.columns)
+        self.conn.execute(
+            f"UPDATE {table} SET {sets}, vv = ?, deleted = 0, modified_at = ?, modified_by = ? "
+            "WHERE id = ?",
+            (*spec.encode(new), versions.dumps(vv), at, who, row_id),
+        )
+        self._record(table, row_id, at, who, op, before or None, after or None)
+        self._after_write(table, row["seq"], row_id, None if row["deleted"] else old, new)
+        return True
+
+    def _delete(self, table: str, row_id: str, *, by: str | None = None) -> None:
+        spec = R.SPECS[table]
+        row = self._row(table, row_id)
+        old = spec.decode(row)
+        who = self._by(by)
+        at = now()
+        vv = versions.bump(versions.loads(row["vv"]), self.replica, self.tick())
+        self.conn.execute(
+            f"UPDATE {table} SET deleted = 1, vv = ?, modified_at = ?, modified_by = ? "
+            "WHERE id = ?",
+            (versions.dumps(vv), at, who, row_id),
+        )
+        self._record(table, row_id, at, who, "delete", None, None)
+        self._after_write(table, row["seq"], row_id, old, None)
+
+    def _record(
+        self,
+        table: str,
+        row_id: str,
+        at: str,
+        by: str,
+        op: str,
+        before: dict[str, Any] | None,
+        after: dict[str, Any] | None,
+    ) -> None:
+        self.conn.execute(
+            "INSERT INTO history (id, tbl, row_id, at, by, op, before, after) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+            (
+                new_id(),
+                table,
+                row_id,
+                at,
+                by,
+                op,
+                None if before is None else json.dumps(before, ensure_ascii=False),
+                None if after is None else json.dumps(after, ensure_ascii=False),
+            ),
+        )
+
+    def _after_write(
+        self,
+        table: str,
+        seq: int | None,
+        row_id: str,
+        old: dict[str, Any] | None,
+        new: dict[str, Any] | None,
+    ) -> None:
+        """Keep the search index and links in step with one row's change.
+
+        ``old`` is the live content before (None if the row was absent or deleted);
+        ``new`` the live content after (None if it is now deleted).
+        """
+        if table == "notes":
+            if old is not None:
+                self.conn.execute(
+                    "INSERT INTO notes_fts (notes_fts, rowid, text, case_ref, subject_role) "
+                    "VALUES ('delete', ?, ?, ?, ?)",
+                    (seq, old["text"], old["case_ref"], old["subject_role"]),
+                )
+                self.conn.execute("DELETE FROM links WHERE note_id = ?", (row_id,))
+            if new is not None:
+                self.conn.execute(
+                    "INSERT INTO notes_fts (rowid, text, case_ref, subject_role) "
+                    "VALUES (?, ?, ?, ?)",
+                    (seq, new["text"], new["case_ref"], new["subject_role"]),
+                )
+                self.conn.executemany(
+                    "INSERT OR IGNORE INTO links (finding_id, note_id) VALUES (?, ?)",
+                    [(f, row_id) for f in new["findings"] or []],
+                )
+        elif table == "findings":
+            self._live_findings_cache = None
+            if old is not None:
+                self.conn.execute(
+                    "INSERT INTO findings_fts (findings_fts, rowid, text) VALUES ('delete', ?, ?)",
+                    (seq, old["text"]),
+                )
+            if new is not None:
+                self.conn.execute(
+                    "INSERT INTO findings_fts (rowid, text) VALUES (?, ?)", (seq, new["text"])
+                )
+
+    def _check_not_frozen(self) -> None:
+        if self.inspection().state == LetterState.ISSUED:
+            raise LetterFrozen(
+                "the letter has been issued; its fields and findings cannot change "
+                "without a re-issue"
+            )
+
+    # -------------------------------------------------------------- inspection
+    def inspection(self) -> Inspection:
+        row = self._row("inspection", self.inspection_id)
+        return R.inspection_from(row["id"], R.INSPECTION.decode(row))
+
+    def update_inspection(self, fields: dict[str, Any], *, by: str | None = None) -> Changes:
+        """Set some of the letter's fields; a value of None removes the field."""
+        self._require_writable()
+        with self.atomic():
+            self._check_not_frozen()
+            current = self.inspection().fields
+            merged = {**current, **fields}
+            merged = {k: v for k, v in merged.items() if v is not None}
+            changed = self._update(
+                "inspection", self.inspection_id, {"fields": merged}, by=by
+            )
+        return Changes(inspection=changed)
+
+    def set_state(self, state: LetterState, *, by: str | None = None) -> Changes:
+        """Move the letter to a new state (issuing goes through :mod:`fieldwork.issuing`)."""
+        self._require_writable()
+        with self.atomic():
+            changed = self._update(
+                "inspection", self.inspection_id, {"state": LetterState(state).value}, by=by,
+                op="state",
+            )
+        return Changes(inspection=changed)
+
+    # -------------------------------------------------------------- inspectors
+    def inspectors(self) -> list[Inspector]:
+        rows = self.conn.execute(
+            "SELECT * FROM inspectors WHERE deleted = 0 ORDER BY role = 'team', name, id"
+        )
+        return [R.inspector_from(r["id"], R.INSPECTORS.decode(r)) for r in rows]
+
+    def inspector(self, id_or_name: str) -> Inspector:
+        """An inspector by id, or by exact name."""
+        row = self.conn.execute(
+            "SELECT * FROM inspectors WHERE deleted = 0 AND (id = ? OR name = ?) "
+            "ORDER BY id = ? DESC LIMIT 1",
+            (id_or_name, id_or_name, id_or_name),
+        ).fetchone()
+        if row is None:
+            raise NoSuchInspector(f"no inspector with id or name {id_or_name!r}")
+        return R.inspector_from(row["id"], R.INSPECTORS.decode(row))
+
+    def add_inspector(
+        self,
+        name: str,
+        role: Role | str = Role.TEAM,
+        *,
+        id: str | None = None,
+        extra: dict[str, Any] | None = None,
+        by: str | None = None,
+    ) -> Changes:
+        self._require_writable()
+        if not name.strip():
+            raise InvalidValue("an inspector needs a name")
+        row_id = id or new_id()
+        data = {"name": name, "role": _enum(Role, role, "role").value, "extra": extra or None}
+        with self.atomic():
+            self._insert("inspectors", row_id, data, by=by)
+        return Changes(inspectors=frozenset({row_id}), created=row_id)
+
+    def edit_inspector(
+        self, inspector_id: str, *, by: str | None = None, **changes: Any
+    ) -> Changes:
+        self._require_writable()
+        _check_keys(changes, INSPECTOR_FIELDS, "inspector")
+        if "role" in changes:
+            changes["role"] = _enum(Role, changes["role"], "role").value
+        with self.atomic():
+            changed = self._update("inspectors", inspector_id, changes, by=by)
+        return Changes(inspectors=frozenset({inspector_id}) if changed else frozenset())
+
+    def delete_inspector(self, inspector_id: str, *, by: str | None = None) -> Changes:
+        self._require_writable()
+        with self.atomic():
+            self._delete("inspectors", inspector_id, by=by)
+        return Changes(inspectors=frozenset({inspector_id}))
+
+    # ------------------------------------------------------------------- cases
+    def cases(self, *, kind: CaseKind | str | None = None) -> list[Case]:
+        sql = "SELECT * FROM cases WHERE deleted = 0"
+        params: list[Any] = []
+        if kind is not None:
+            sql += " AND kind = ?"
+            params.append(str(kind))
+        rows = self.conn.execute(sql + " ORDER BY ref, id", params)
+        return [R.case_from(r["id"], R.CASES.decode(r)) for r in rows]
+
+    def case(self, id_or_ref: str) -> Case:
+        """A case by id, or by its case reference."""
+        row = self.conn.execute(
+            "SELECT * FROM cases WHERE deleted = 0 AND (id = ? OR ref = ?) "
+            "ORDER BY id = ? DESC LIMIT 1",
+            (id_or_ref, id_or_ref, id_or_ref),
+        ).fetchone()
+        if row is None:
+            raise NoSuchCase(f"no case with id or reference {id_or_ref!r}")
+        return R.case_from(row["id"], R.CASES.decode(row))
+
+    def add_case(
+        self,
+        ref: str,
+        kind: CaseKind | str = CaseKind.SAMPLED,
+        *,
+        fields: dict[str, Any] | None = None,
+        urgent: dict[str, Any] | None = None,
+        id: str | None = None,
+        extra: dict[str, Any] | None = None,
+        by: str | None = None,
+    ) -> Changes:
+        self._require_writable()
+        if not ref.strip():
+            raise InvalidValue("a case needs its reference")
+        row_id = id or new_id()
+        data = {
+            "ref": ref.strip(),
+            "kind": _enum(CaseKind, kind, "kind").value,
+            "fields": fields or {},
+            "urgent": urgent,
+            "extra": extra or None,
+        }
+        with self.atomic():
+            if self.conn.execute(
+                "SELECT 1 FROM cases WHERE deleted = 0 AND ref = ?", (data["ref"],)
+            ).fetchone():
+                raise InvalidValue(f"a case with reference {data['ref']!r} already exists")
+            self._insert("cases", row_id, data, by=by)
+        return Changes(cases=frozenset({row_id}), created=row_id)
+
+    def edit_case(self, case_id: str, *, by: str | None = None, **changes: Any) -> Changes:
+        self._require_writable()
+        _check_keys(changes, CASE_FIELDS, "case")
+        if "kind" in changes:
+            changes["kind"] = _enum(CaseKind, changes["kind"], "kind").value
+        with self.atomic():
+            changed = self._update("cases", case_id, changes, by=by)
+        return Changes(cases=frozenset({case_id}) if changed else frozenset())
+
+    def delete_case(self, case_id: str, *, by: str | None = None) -> Changes:
+        self._require_writable()
+        with self.atomic():
+            self._delete("cases", case_id, by=by)
+        return Changes(cases=frozenset({case_id}))
+
+    # ---------------------------------------------------------------- findings
+    def section_keys(self) -> tuple[str, ...]:
+        """The section keys of this inspection's letter template."""
+        from fieldwork.letter import load_template
+
+        return tuple(load_template(self.inspection().template).section_keys)
+
+    def _check_section(self, section: str) -> None:
+        keys = self.section_keys()
+        if section not in keys:
+            raise InvalidValue(
+                f"unknown section {section!r}; this letter's sections are: {', '.join(keys)}"
+            )
+
+    def findings(self, *, section: str | None = None) -> list[Finding]:
+        """Live findings in letter order (by section, then position)."""
+        sql = "SELECT * FROM findings WHERE deleted = 0"
+        params: list[Any] = []
+        if section is not None:
+            sql += " AND section = ?"
+            params.append(section)
+        rows = list(self.conn.execute(sql + " ORDER BY position, id", params))
+        found = [R.finding_from(r["id"], R.FINDINGS.decode(r)) for r in rows]
+        try:
+            order = {key: i for i, key in enumerate(self.section_keys())}
+        except FieldworkError:
+            order = {}
+        found.sort(key=lambda f: (order.get(f.section, len(order)), f.position, f.id))
+        return found
+
+    def finding(self, finding_id: str) -> Finding:
+        row = self._row("findings", finding_id)
+        return R.finding_from(row["id"], R.FINDINGS.decode(row))
+
+    def _live_findings(self) -> set[str]:
+        if self._live_findings_cache is None:
+            self._live_findings_cache = {
+                r[0] for r in self.conn.execute("SELECT id FROM findings WHERE deleted = 0")
+            }
+        return self._live_findings_cache
+
+    def add_finding(
+        self,
+        section: str,
+        text: str,
+        *,
+        position: int | None = None,
+        id: str | None = None,
+        extra: dict[str, Any] | None = None,
+        by: str | None = None,
+    ) -> Changes:
+        """Add a finding; without a position it goes to the end of its section."""
+        self._require_writable()
+        if not text.strip():
+            raise InvalidValue("a finding needs its text")
+        self._check_section(section)
+        row_id = id or new_id()
+        with self.atomic():
+            self._check_not_frozen()
+            if position is None:
+                position = int(
+                    self.conn.execute(
+                        "SELECT coalesce(max(position), 0) + 1 FROM findings "
+                        "WHERE deleted = 0 AND section = ?",
+                        (section,),
+                    ).fetchone()[0]
+                )
+            data = {"section": section, "position": position, "text": text, "extra": extra}
+            self._insert("findings", row_id, data, by=by)
+        return Changes(findings=frozenset({row_id}), created=row_id)
+
+    def edit_finding(self, finding_id: str, *, by: str | None = None, **changes: Any) -> Changes:
+        self._require_writable()
+        _check_keys(changes, FINDING_FIELDS, "finding")
+        if "section" in changes:
+            self._check_section(changes["section"])
+        if "text" in changes and not str(changes["text"]).strip():
+            raise InvalidValue("a finding needs its text")
+        with self.atomic():
+            self._check_not_frozen()
+            changed = self._update("findings", finding_id, changes, by=by)
+        return Changes(findings=frozenset({finding_id}) if changed else frozenset())
+
+    def move_finding(
+        self, finding_id: str, section: str, index: int, *, by: str | None = None
+    ) -> Changes:
+        """Put a finding at ``index`` (0-based) of ``section``, renumbering that section."""
+        self._require_writable()
+        self._check_section(section)
+        with self.atomic():
+            self._check_not_frozen()
+            moving = self.finding(finding_id)
+            others = [f for f in self.findings(section=section) if f.id != finding_id]
+            index = max(0, min(index, len(others)))
+            ordered = [*others[:index], moving, *others[index:]]
+            touched: set[str] = set()
+            for pos, f in enumerate(ordered, start=1):
+                changes: dict[str, Any] = {"position": pos}
+                if f.id == finding_id:
+                    changes["section"] = section
+                if self._update("findings", f.id, changes, by=by, op="move"):
+                    touched.add(f.id)
+        return Changes(findings=frozenset(touched))
+
+    def delete_finding(self, finding_id: str, *, by: str | None = None) -> Changes:
+        """Delete a finding. Notes tagged to it keep their tags, which return if it is restored."""
+        self._require_writable()
+        with self.atomic():
+            self._check_not_frozen()
+            noted = {
+                r[0]
+                for r in self.conn.execute(
+                    "SELECT note_id FROM links WHERE finding_id = ?", (finding_id,)
+                )
+            }
+            self._delete("findings", finding_id, by=by)
+        return Changes(findings=frozenset({finding_id}), notes=frozenset(noted))
+
+    # ------------------------------------------------------------------- notes
+    def add_note(
+        self,
+        *,
+        author: str,
+        source: SourceType | str,
+        text: str,
+        case_ref: str | None = None,
+        subject_role: str | None = None,
+        observed_at: str | None = None,
+        findings: Sequence[str] = (),
+        id: str | None = None,
+        extra: dict[str, Any] | None = None,
+    ) -> Changes:
+        """Add a note, recorded as written by ``author`` (an inspector id or name)."""
+        self._require_writable()
+        author_id = self.inspector(author).id
+        data = {
+            "author": author_id,
+            "source": _enum(SourceType, source, "source").value,
+            "case_ref": _blank_none(case_ref),
+            "subject_role": _blank_none(subject_role),
+            "observed_at": observed_at or local_now(),
+            "text": text,
+            "findings": self._checked_findings(findings),
+            "extra": extra or None,
+        }
+        row_id = id or new_id()
+        with self.atomic():
+            self._insert("notes", row_id, data, by=author_id)
+        return Changes(notes=frozenset({row_id}), created=row_id)
+
+    def _checked_findings(self, findings: Iterable[str]) -> list[str]:
+        out: list[str] = []
+        live = self._live_findings()
+        for f in findings:
+            if f not in live:
+                raise NoSuchFinding(f"no finding with id {f}")
+            if f not in out:
+                out.append(f)
+        return out
+
+    def edit_note(self, note_id: str, *, by: str | None = None, **changes: Any) -> Changes:
+        """Change some of a note's fields. Returns empty Changes if nothing differed."""
+        self._require_writable()
+        _check_keys(changes, NOTE_FIELDS, "note")
+        if "source" in changes:
+            changes["source"] = _enum(SourceType, changes["source"], "source").value
+        if "author" in changes:
+            changes["author"] = self.inspector(changes["author"]).id
+        for key in ("case_ref", "subject_role"):
+            if key in changes:
+                changes[key] = _blank_none(changes[key])
+        if "findings" in changes:
+            changes["findings"] = self._checked_findings(changes["findings"])
+        with self.atomic():
+            changed = self._update("notes", note_id, changes, by=by)
+        return Changes(notes=frozenset({note_id}) if changed else frozenset())
+
+    def delete_note(self, note_id: str, *, by: str | None = None) -> Changes:
+        self._require_writable()
+        with self.atomic():
+            tagged = frozenset(self._note_findings(note_id))
+            self._delete("notes", note_id, by=by)
+        return Changes(notes=frozenset({note_id}), findings=tagged)
+
+    def restore_note(self, note_id: str, *, by: str | None = None) -> Changes:
+        """Bring back a deleted note (the undo of a delete)."""
+        self._require_writable()
+        with self.atomic():
+            self._update("notes", note_id, {}, by=by, op="restore", undelete=True)
+            tagged = frozenset(self._note_findings(note_id))
+        return Changes(notes=frozenset({note_id}), findings=tagged)
+
+    def _note_findings(self, note_id: str) -> list[str]:
+        row = self._row("notes", note_id)
+        return [f for f in json.loads(row["findings"]) if f in self._live_findings()]
+
+    def note(self, note_id: str) -> Note:
+        row = self._row("notes", note_id)
+        return self._note(row)
+
+    def _note(self, row: sqlite3.Row) -> Note:
+        note = R.note_from(row["id"], R.NOTES.decode(row), self._live_findings())
+        note.created_at = row["created_at"]
+        note.modified_at = row["modified_at"]
+        return note
+
+    def notes(
+        self,
+        where: NoteFilter | None = None,
+        *,
+        order: str = "observed_at",
+        descending: bool = False,
+        limit: int | None = None,
+        offset: int = 0,
+    ) -> list[Note]:
+        """Live notes matching ``where``, in ``order`` (a key of ``NOTE_ORDERS``)."""
+        clause, params = (where or NoteFilter()).where()
+        sql = (
+            "SELECT n.* FROM notes n WHERE " + clause + " ORDER BY " + _order(order, descending)
+        )
+        if limit is not None:
+            sql += " LIMIT ? OFFSET ?"
+            params += [limit, offset]
+        return [self._note(r) for r in self.conn.execute(_with_sort_columns(sql), params)]
+
+    def note_rows(
+        self,
+        where: NoteFilter | None = None,
+        *,
+        order: str = "observed_at",
+        descending: bool = False,
+        limit: int = 200,
+        offset: int = 0,
+    ) -> list[NoteRow]:
+        """One page of the notes list: the columns a list shows, cheap to fetch."""
+        clause, params = (where or NoteFilter()).where()
+        sql = (
+            "SELECT n.id, n.observed_at, n.author, coalesce(i.name, n.author) AS author_name, "
+            "n.source, n.case_ref, n.subject_role, substr(n.text, 1, 300) AS text, "
+            "(SELECT count(*) FROM links l JOIN findings f ON f.id = l.finding_id "
+            " AND f.deleted = 0 WHERE l.note_id = n.id) AS finding_count "
+            "FROM notes n LEFT JOIN inspectors i ON i.id = n.author "
+            f"WHERE {clause} ORDER BY {_order(order, descending)} LIMIT ? OFFSET ?"
+        )
+        return [
+            NoteRow(
+                id=r["id"],
+                observed_at=r["observed_at"],
+                author=r["author"],
+                author_name=r["author_name"],
+                source=SourceType(r["source"]),
+                case_ref=r["case_ref"],
+                subject_role=r["subject_role"],
+                text=r["text"],
+                finding_count=r["finding_count"],
+            )
+            for r in self.conn.execute(sql, [*params, limit, offset])
+        ]
+
+    def count_notes(self, where: NoteFilter | None = None) -> int:
+        clause, params = (where or NoteFilter()).where()
+        return int(
+            self.conn.execute(f"SELECT count(*) FROM notes n WHERE {clause}", params).fetchone()[0]
+        )
+
+    def note_counts(self, column: str) -> dict[str, int]:
+        """How many live notes have each value of ``source``, ``author`` or ``case_ref``."""
+        if column not in ("source", "author", "case_ref"):
+            raise InvalidValue(f"cannot count notes by {column!r}")
+        rows = self.conn.execute(
+            f"SELECT {column}, count(*) FROM notes WHERE deleted = 0 GROUP BY {column}"
+        )
+        return {r[0]: r[1] for r in rows if r[0] is not None}
+
+    def evidence_counts(self) -> dict[str, dict[str, Any]]:
+        """For each live finding: its note count, and the distinct source types and authors."""
+        out: dict[str, dict[str, Any]] = {
+            f: {"notes": 0, "sources": {}, "authors": set()} for f in self._live_findings()
+        }
+        rows = self.conn.execute(
+            "SELECT l.finding_id, n.source, n.author FROM links l "
+            "JOIN notes n ON n.id = l.note_id AND n.deleted = 0 "
+            "JOIN findings f ON f.id = l.finding_id AND f.deleted = 0"
+        )
+        for finding_id, source, author in rows:
+            entry = out[finding_id]
+            entry["notes"] += 1
+            entry["sources"][source] = entry["sources"].get(source, 0) + 1
+            entry["authors"].add(author)
+        return out
+
+    # ------------------------------------------------------------------- links
+    def link(self, note_id: str, finding_id: str, *, by: str | None = None) -> Changes:
+        """Tag a note to a finding. Linking twice is a no-op.
+
+        :raises NoSuchNote: if ``note_id`` is unknown
+        :raises NoSuchFinding: if ``finding_id`` is unknown
+        """
+        return self.link_many([note_id], finding_id, by=by)
+
+    def link_many(
+        self, note_ids: Iterable[str], finding_id: str, *, by: str | None = None
+    ) -> Changes:
+        """Tag several notes to one finding, in one transaction."""
+        self._require_writable()
+        self.finding(finding_id)
+        touched: set[str] = set()
+        with self.atomic():
+            for note_id in note_ids:
+                current = json.loads(self._row("notes", note_id)["findings"])
+                if finding_id in current:
+                    continue
+                self._update("notes", note_id, {"findings": [*current, finding_id]}, by=by,
+                             op="link")
+                touched.add(note_id)
+        return Changes(
+            notes=frozenset(touched), findings=frozenset({finding_id}) if touched else frozenset()
+        )
+
+    def unlink(self, note_id: str, finding_id: str, *, by: str | None = None) -> Changes:
+        """Remove a note's tag to a finding. Unlinking an absent tag is a no-op."""
+        self._require_writable()
+        with self.atomic():
+            current = json.loads(self._row("notes", note_id)["findings"])
+            if finding_id not in current:
+                return Changes()
+            self._update(
+                "notes", note_id, {"findings": [f for f in current if f != finding_id]}, by=by,
+                op="unlink",
+            )
+        return Changes(notes=frozenset({note_id}), findings=frozenset({finding_id}))
+
+    # ----------------------------------------------------------------- history
+    def history(self, row_id: str) -> list[HistoryEntry]:
+        """Every recorded change to one row, oldest first, starting with its creation."""
+        entries: list[HistoryEntry] = []
+        for table in R.SPECS:
+            row = self.conn.execute(
+                f"SELECT created_at, created_by FROM {table} WHERE id = ?", (row_id,)
+            ).fetchone()
+            if row is not None:
+                entries.append(
+                    HistoryEntry(
+                        id=f"create:{row_id}",
+                        table=table,
+                        row_id=row_id,
+                        at=row["created_at"],
+                        by=row["created_by"],
+                        op="create",
+                        before=None,
+                        after=None,
+                    )
+                )
+                break
+        else:
+            raise NotFound(f"no row with id {row_id}")
+        for r in self.conn.execute(
+            "SELECT * FROM history WHERE row_id = ? ORDER BY at, seq", (row_id,)
+        ):
+            entries.append(
+                HistoryEntry(
+                    id=r["id"],
+                    table=r["tbl"],
+                    row_id=r["row_id"],
+                    at=r["at"],
+                    by=r["by"],
+                    op=r["op"],
+                    before=None if r["before"] is None else json.loads(r["before"]),
+                    after=None if r["after"] is None else json.loads(r["after"]),
+                )
+            )
+        return entries
+
+    # ------------------------------------------------------------------ search
+    def search(self, query: str, *, limit: int = 50) -> list[SearchHit]:
+        """Ranked hits over note text, case references and findings, with marked snippets."""
+        return search_notes_and_findings(self.conn, query, limit=limit)
+
+    # -------------------------------------------------------------- bulk work
+    def bulk_insert(
+        self, table: str, items: Sequence[tuple[str, dict[str, Any]]], *, by: str | None = None
+    ) -> None:
+        """Insert many new rows in one statement, indexing them in bulk afterwards.
+
+        ``items`` are ``(id, content)`` pairs. Must run inside :meth:`atomic`.
+        """
+        if not items:
+            return
+        spec = R.SPECS[table]
+        who = self._by(by)
+        at = now()
+        vv = versions.dumps({self.replica: self.tick()})
+        start = int(
+            self.conn.execute(f"SELECT coalesce(max(seq), 0) FROM {table}").fetchone()[0]
+        )
+        cols = ", ".join(spec.columns)
+        marks = ", ".join("?" for _ in spec.columns)
+        self.conn.executemany(
+            f"INSERT INTO {table} (id, {cols}, vv, deleted, created_at, created_by, "
+            f"modified_at, modified_by) VALUES (?, {marks}, ?, 0, ?, ?, ?, ?)",
+            [(row_id, *spec.encode(data), vv, at, who, at, who) for row_id, data in items],
+        )
+        self.reindex_from(table, start)
+
+    def reindex_from(self, table: str, after_seq: int) -> None:
+        """Index, in bulk, the live rows of ``table`` whose seq is above ``after_seq``."""
+        if table == "notes":
+            self.conn.execute(
+                "INSERT INTO notes_fts (rowid, text, case_ref, subject_role) "
+                "SELECT seq, text, case_ref, subject_role FROM notes "
+                "WHERE seq > ? AND deleted = 0",
+                (after_seq,),
+            )
+            self.conn.execute(
+                "INSERT OR IGNORE INTO links (finding_id, note_id) "
+                "SELECT j.value, n.id FROM notes n, json_each(n.findings) j "
+                "WHERE n.seq > ? AND n.deleted = 0",
+                (after_seq,),
+            )
+        elif table == "findings":
+            self._live_findings_cache = None
+            self.conn.execute(
+                "INSERT INTO findings_fts (rowid, text) SELECT seq, text FROM findings "
+                "WHERE seq > ? AND deleted = 0",
+                (after_seq,),
+            )
+
+    def rebuild_indexes(self) -> None:
+        """Rebuild the search indexes and links from the rows (after a bulk merge)."""
+        with self.atomic():
+            self.conn.execute("INSERT INTO notes_fts (notes_fts) VALUES ('rebuild')")
+            self.conn.execute("INSERT INTO findings_fts (findings_fts) VALUES ('rebuild')")
+            self.conn.execute("DELETE FROM links")
+            self.reindex_from("notes", 0)
+        self._live_findings_cache = None
+
+    def invalidate_caches(self) -> None:
+        self._live_findings_cache = None
+        rows = self.conn.execute("SELECT key, value FROM meta")
+        self._meta = {r["key"]: r["value"] for r in rows}
+
+    def integrity_check(self) -> str:
+        return str(self.conn.execute("PRAGMA integrity_check").fetchone()[0])
+
+
+def _order(order: str, descending: bool) -> str:
+    if order not in NOTE_ORDERS:
+        raise InvalidValue(f"cannot sort notes by {order!r}")
+    parts = NOTE_ORDERS[order].split(", ")
+    if descending:
+        parts = [f"{p} DESC" for p in parts]
+    return ", ".join(parts)
+
+
+def _with_sort_columns(sql: str) -> str:
+    """Add the computed sort columns a plain ``SELECT n.*`` needs for some orders."""
+    if "author_name" in sql or "finding_count" in sql:
+        return sql.replace(
+            "SELECT n.* FROM notes n",
+            "SELECT n.*, (SELECT name FROM inspectors i WHERE i.id = n.author) AS author_name, "
+            "(SELECT count(*) FROM links l JOIN findings f ON f.id = l.finding_id "
+            "AND f.deleted = 0 WHERE l.note_id = n.id) AS finding_count FROM notes n",
+            1,
+        )
+    return sql
+
+
+def _enum(enum_type: Any, value: Any, what: str) -> Any:
+    try:
+        return enum_type(value)
+    except ValueError:
+        allowed = ", ".join(e.value for e in enum_type)
+        raise InvalidValue(f"unknown {what} {value!r}; expected one of: {allowed}") from None
+
+
+def _check_keys(changes: dict[str, Any], allowed: frozenset[str], kind: str) -> None:
+    unknown = set(changes) - allowed
+    if unknown:
+        raise InvalidValue(f"a {kind} has no field {sorted(unknown)[0]!r}")
+
+
+def _blank_none(value: str | None) -> str | None:
+    if value is None:
+        return None
+    value = value.strip()
+    return value or None

@@ -1,0 +1,213 @@
+"""The command line, in-process: each command's output, exit status and error line."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import sqlite3
+from pathlib import Path
+
+import pytest
+
+from fieldwork.cli import main
+
+
+def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
+    status = main([str(a) for a in argv])
+    out, err = capsys.readouterr()
+    return status, out, err
+
+
+def sha(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+@pytest.fixture
+def inspection(tmp_path: Path, reference_json: Path, capsys: pytest.CaptureFixture[str]) -> Path:
+    path = tmp_path / "x.fieldwork"
+    status, out, _ = run(capsys, "import", path, reference_json)
+    assert status == 0, out
+    doc = {
+        "format": "fieldwork-inspection", "version": 1,
+        "inspection": json.loads(reference_json.read_text())["inspection"],
+        "inspectors": [{"name": "Lena Lead", "role": "lead"}, {"name": "Tom Team"}],
+    }
+    team = tmp_path / "team.json"
+    team.write_text(json.dumps(doc))
+    assert run(capsys, "import", path, team)[0] == 0
+    return path
+
+
+def test_import_then_export_gives_back_every_finding(
+    inspection: Path, reference_json: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    status, out, _ = run(capsys, "export", inspection)
+    assert status == 0
+    exported = json.loads(out)
+    original = json.loads(reference_json.read_text())
+    assert [f["text"] for f in exported["findings"]] == [f["text"] for f in original["findings"]]
+    assert exported["inspection"]["recipient"] == original["inspection"]["recipient"]
+
+
+def test_note_add_then_search_shows_highlight(
+    inspection: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    status, out, _ = run(
+        capsys, "note", "add", inspection, "--author", "Tom Team", "--source", "case-record",
+        "--case", "BR-09-0001", "--text", "Strategy discussion held the same day with police.",
+    )
+    assert status == 0
+    note_id = out.strip()
+    status, out, _ = run(capsys, "search", inspection, "strategy")
+    assert status == 0
+    assert note_id in out
+    assert "[Strategy] discussion" in out
+
+
+def test_note_edit_and_delete(inspection: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    note_id = run(capsys, "note", "add", inspection, "--author", "Tom Team", "--source",
+                  "interview", "--role", "Social worker", "--text", "first")[1].strip()
+    assert run(capsys, "note", "edit", inspection, note_id, "--text", "second")[1] == "changed\n"
+    status, out, _ = run(capsys, "history", inspection, note_id)
+    assert status == 0 and "'first' -> 'second'" in out
+    assert run(capsys, "note", "delete", inspection, note_id)[0] == 0
+    status, _, err = run(capsys, "note", "edit", inspection, note_id, "--text", "x")
+    assert status == 2 and err.startswith("error: no note with id")
+
+
+def test_finding_commands_and_link(inspection: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    status, out, _ = run(capsys, "finding", "add", inspection, "--section", "strength",
+                         "--text", "Good & prompt <practice>.")
+    assert status == 0
+    finding_id = out.strip()
+    note_id = run(capsys, "note", "add", inspection, "--author", "Lena Lead", "--source",
+                  "observation", "--text", "Observed duty.")[1].strip()
+    assert run(capsys, "link", inspection, note_id, finding_id)[1] == "linked\n"
+    assert run(capsys, "link", inspection, note_id, finding_id)[1] == "already linked\n"
+    assert run(capsys, "finding", "edit", inspection, finding_id, "--section", "development",
+               "--position", "1")[0] == 0
+    exported = json.loads(run(capsys, "export", inspection)[1])
+    mine = next(f for f in exported["findings"] if f["id"] == finding_id)
+    assert mine["section"] == "development" and mine["text"] == "Good & prompt <practice>."
+    note = next(n for n in exported["notes"] if n["id"] == note_id)
+    assert note["findings"] == [finding_id]
+    assert run(capsys, "finding", "delete", inspection, finding_id)[0] == 0
+    assert run(capsys, "unlink", inspection, note_id, finding_id)[1] == "unlinked\n"
+
+
+def test_export_to_file(
+    inspection: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    out = tmp_path / "out.json"
+    assert run(capsys, "export", inspection, "-o", out)[0] == 0
+    assert json.loads(out.read_text())["version"] == 1
+
+
+def test_unknown_section_is_an_error_line(
+    inspection: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    before = sha(inspection)
+    status, out, err = run(capsys, "finding", "add", inspection, "--section", "nope", "--text", "x")
+    assert (status, out) == (2, "")
+    assert err.startswith("error: unknown section 'nope'") and err.count("\n") == 1
+    assert sha(inspection) == before
+
+
+def test_usage_error_is_one_line_exit_2(capsys: pytest.CaptureFixture[str]) -> None:
+    status, _, err = run(capsys, "note", "add")
+    assert status == 2
+    assert err.startswith("error: ") and err.count("\n") == 1
+
+
+@pytest.mark.parametrize(
+    ("make", "message"),
+    [
+        (lambda p: p.write_bytes(b"\x00garbage" * 64), "not an SQLite database"),
+        (lambda p: sqlite3.connect(p).execute("CREATE TABLE t(x)").connection.commit(),
+         "not a Fieldwork inspection"),
+    ],
+)
+def test_bad_files_are_refused_unchanged(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], make, message: str  # type: ignore[no-untyped-def]
+) -> None:
+    path = tmp_path / "bad.fieldwork"
+    make(path)
+    before = sha(path)
+    for argv in (["export", path], ["search", path, "x"],
+                 ["note", "add", path, "--author", "a", "--source", "other", "--text", "t"]):
+        status, _, err = run(capsys, *argv)
+        assert status == 2
+        assert err.startswith("error: ") and message in err and err.count("\n") == 1
+    assert sha(path) == before
+
+
+def test_newer_schema_is_refused_unchanged(
+    inspection: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    conn = sqlite3.connect(inspection)
+    conn.execute("PRAGMA user_version = 42")
+    conn.commit()
+    conn.close()
+    before = sha(inspection)
+    status, _, err = run(capsys, "note", "add", inspection, "--author", "Tom Team", "--source",
+                         "other", "--text", "x")
+    assert status == 2 and "newer Fieldwork" in err
+    assert sha(inspection) == before
+
+
+def test_malformed_json_import_is_refused(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    src = tmp_path / "bad.json"
+    src.write_text("{not json")
+    status, _, err = run(capsys, "import", tmp_path / "x.fieldwork", src)
+    assert status == 2 and "malformed JSON" in err and err.count("\n") == 1
+    assert not (tmp_path / "x.fieldwork").exists()
+
+
+def test_invalid_json_names_the_path(tmp_path: Path, capsys: pytest.CaptureFixture[str],
+                                     reference_json: Path) -> None:
+    doc = json.loads(reference_json.read_text())
+    doc["findings"][3]["section"] = "somewhere"
+    src = tmp_path / "bad.json"
+    src.write_text(json.dumps(doc))
+    status, _, err = run(capsys, "import", tmp_path / "x.fieldwork", src)
+    assert status == 2 and err.startswith("error: findings[3].section: unknown section")
+
+
+def test_missing_directory_is_refused(tmp_path: Path, capsys: pytest.CaptureFixture[str],
+                                      reference_json: Path) -> None:
+    status, _, err = run(capsys, "import", tmp_path / "no" / "x.fieldwork", reference_json)
+    assert status == 2 and "no such directory" in err
+    assert not (tmp_path / "no").exists()
+
+
+def test_read_only_file_is_refused_unchanged(
+    inspection: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A file marked read-only is never written, even by root, who could."""
+    inspection.chmod(0o444)
+    before = sha(inspection)
+    status, _, err = run(capsys, "finding", "add", inspection, "--section", "strength",
+                         "--text", "x")
+    assert status == 2
+    assert err.startswith("error: ") and "read-only" in err and err.count("\n") == 1
+    assert sha(inspection) == before
+    status, out, _ = run(capsys, "export", inspection)
+    assert status == 0 and json.loads(out)["format"] == "fieldwork-inspection"
+    assert sha(inspection) == before
+
+
+def test_demo_writes_the_sample(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    status, out, _ = run(capsys, "demo", tmp_path / "demo")
+    assert status == 0
+    target = tmp_path / "demo" / "bromley-2009.fieldwork"
+    assert f"wrote {target}" in out
+    from fieldwork.store import Store
+
+    with Store.open(target) as store:
+        assert store.count_notes() >= 120
+        assert len(store.cases()) >= 25
+    # running it again replaces the file cleanly
+    assert run(capsys, "demo", tmp_path / "demo")[0] == 0
+    assert sorted(p.name for p in (tmp_path / "demo").iterdir() if p.name.startswith(".")) == []
