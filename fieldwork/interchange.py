@@ -24,11 +24,11 @@ FORMAT = "fieldwork-inspection"
 VERSION = 1
 
 _TOP = ("format", "version", "inspection", "inspectors", "cases", "notes", "findings")
-_INSPECTOR_KEYS = ("id", "name", "role")
-_CASE_KEYS = ("id", "ref", "kind", "fields", "urgent")
-_FINDING_KEYS = ("id", "section", "position", "text")
-_NOTE_KEYS = (
-    "id", "author", "source", "case_ref", "subject_role", "observed_at", "text", "findings",
+_INSPECTOR_KEYS = frozenset(("id", "name", "role"))
+_CASE_KEYS = frozenset(("id", "ref", "kind", "fields", "urgent"))
+_FINDING_KEYS = frozenset(("id", "section", "position", "text"))
+_NOTE_KEYS = frozenset(
+    ("id", "author", "source", "case_ref", "subject_role", "observed_at", "text", "findings")
 )
 
 
@@ -227,10 +227,15 @@ def _date(value: Any, path: str) -> None:
         raise InvalidDocument(path, f"{value!r} is not a date (YYYY-MM-DD)") from None
 
 
+_CHOICES: dict[Any, frozenset[str]] = {
+    enum_type: frozenset(e.value for e in enum_type) for enum_type in (CaseKind, Role, SourceType)
+}
+
+
 def _choice(value: Any, enum_type: Any, path: str) -> None:
-    allowed = [e.value for e in enum_type]
-    if value not in allowed:
-        raise InvalidDocument(path, f"must be one of {', '.join(allowed)}, not {value!r}")
+    if value not in _CHOICES[enum_type]:
+        allowed = ", ".join(e.value for e in enum_type)
+        raise InvalidDocument(path, f"must be one of {allowed}, not {value!r}")
 
 
 def _type(value: Any) -> str:
@@ -240,9 +245,9 @@ def _type(value: Any) -> str:
     }.get(type(value), type(value).__name__)
 
 
-def _extra(item: dict[str, Any], known: tuple[str, ...]) -> dict[str, Any] | None:
-    extra = {k: v for k, v in item.items() if k not in known}
-    return extra or None
+def _extra(item: dict[str, Any], known: frozenset[str]) -> dict[str, Any] | None:
+    unknown = item.keys() - known
+    return {k: item[k] for k in unknown} if unknown else None
 
 
 # ---------------------------------------------------------------- importing
@@ -339,22 +344,38 @@ def import_file(
     from fieldwork.store import Store
 
     doc = load(source)
-    checked = validate(doc)
     path = Path(target)
     if path.exists():
+        checked = validate(doc)
         store = Store.open(path)
         try:
             return store, _write(store, checked, by=by)
         except BaseException:
             store.close()
             raise
+    return import_new(path, doc)
+
+
+def import_new(path: str | os.PathLike[str], doc: dict[str, Any]) -> tuple[Any, Changes]:
+    """Make a new inspection file from a document, in bulk.
+
+    The file is built under a temporary name with journaling off, made durable, then
+    renamed into place: it appears whole or not at all. ``me`` is the lead, if there is one.
+    """
+    from fieldwork.store import Store
+
+    checked = validate(doc)
+    path = Path(path)
+    if path.exists():
+        raise FieldworkError(f"{path}: already exists")
     lead = next((i for i in checked["inspectors"] if i.get("role") == "lead"), None)
     actor = checked["ids"][id(lead)] if lead else ""
     inspection_id = checked["inspection"].get("id")
     tmp = path.with_name(f".{path.name}.{uuid.uuid4().hex[:8]}.importing")
     store = Store.create(tmp, inspection_id=inspection_id, actor=actor)
     try:
-        changes = _write(store, checked, by=actor or None)
+        with store.building():
+            changes = _write(store, checked, by=actor or None)
         store.close()
         os.replace(tmp, path)
     except BaseException:

@@ -68,9 +68,9 @@ def _initial(db: Database) -> None:
             id TEXT NOT NULL UNIQUE,
             section TEXT NOT NULL,
             position INTEGER NOT NULL,
-            text TEXT NOT NULL,
             extra TEXT,
-            {VERSION_COLUMNS}
+            {VERSION_COLUMNS},
+            text TEXT NOT NULL
         );
 
         CREATE TABLE notes (
@@ -81,10 +81,11 @@ def _initial(db: Database) -> None:
             case_ref TEXT,
             subject_role TEXT,
             observed_at TEXT NOT NULL,
-            text TEXT NOT NULL,
             findings TEXT NOT NULL DEFAULT '[]',
             extra TEXT,
-            {VERSION_COLUMNS}
+            {VERSION_COLUMNS},
+            -- last, so that queries which skip the text never walk its overflow pages
+            text TEXT NOT NULL
         );
         CREATE INDEX notes_live_observed ON notes(deleted, observed_at);
         CREATE INDEX notes_author ON notes(author);

@@ -2,9 +2,9 @@
 
 Ranking with FTS5's bm25 costs a few microseconds for every matching row, so a word that
 is in most of 100,000 notes would take most of a second to rank. When a query matches more
-than ``RANK_WINDOW`` notes, only the most recent ``RANK_WINDOW`` of them are ranked: a
-word that common says little about relevance, and recent evidence is what an inspector is
-usually after.
+than ``RANK_WINDOW`` notes, only the ``RANK_WINDOW`` stored last are ranked (notes are
+stored in the order they were observed or written): a word that common says little about
+relevance, and recent evidence is what an inspector is usually after.
 """
 
 from __future__ import annotations
@@ -19,7 +19,10 @@ MARK_OPEN = "\x02"
 MARK_CLOSE = "\x03"
 
 #: Above this many matching notes, rank only the newest this many.
-RANK_WINDOW = 2000
+RANK_WINDOW = 1000
+
+#: The shortest last word that also matches as a prefix while typing.
+MIN_PREFIX = 3
 
 _TOKEN = re.compile(r"\w+", re.UNICODE)
 
@@ -34,31 +37,18 @@ def match_expression(query: str) -> str | None:
     if not words:
         return None
     parts = [f'"{w}"' for w in words]
-    if not query[-1:].isspace():
+    if _prefix_last(query, words):
         parts[-1] += "*"
     return " ".join(parts)
 
 
-def estimate_matches(conn: sqlite3.Connection, query: str) -> int:
-    """An upper bound on matching notes: the document count of the rarest word."""
-    words = [w.lower() for w in _TOKEN.findall(query)]
-    if not words:
-        return 0
-    prefix_last = not query[-1:].isspace()
-    best: int | None = None
-    for i, word in enumerate(words):
-        if prefix_last and i == len(words) - 1:
-            row = conn.execute(
-                "SELECT coalesce(sum(doc), 0) FROM notes_vocab WHERE term >= ? AND term < ?",
-                (word, word + "\U0010ffff"),
-            ).fetchone()
-        else:
-            row = conn.execute(
-                "SELECT coalesce(sum(doc), 0) FROM notes_vocab WHERE term = ?", (word,)
-            ).fetchone()
-        count = int(row[0])
-        best = count if best is None else min(best, count)
-    return best or 0
+def _prefix_last(query: str, words: list[str]) -> bool:
+    """Whether the last word is still being typed and long enough to match as a prefix.
+
+    One- and two-letter prefixes match a large part of the vocabulary and say little, so
+    they match only as whole words.
+    """
+    return not query[-1:].isspace() and len(words[-1]) >= MIN_PREFIX
 
 
 def count_matches(conn: sqlite3.Connection, query: str) -> int:
@@ -81,7 +71,7 @@ def search_notes_and_findings(
     if expr is None:
         return []
     try:
-        return _findings(conn, expr, limit) + _notes(conn, query, expr, limit)
+        return _findings(conn, expr, limit) + _notes(conn, expr, limit)
     except sqlite3.OperationalError:
         # The tokenizer and FTS5's parser disagree on some exotic input; a query that
         # FTS5 cannot parse finds nothing rather than failing.
@@ -98,18 +88,18 @@ def _findings(conn: sqlite3.Connection, expr: str, limit: int) -> list[SearchHit
     return [SearchHit("finding", r[0], r[1], float(r[2])) for r in rows]
 
 
-def _notes(conn: sqlite3.Connection, query: str, expr: str, limit: int) -> list[SearchHit]:
+def _notes(conn: sqlite3.Connection, expr: str, limit: int) -> list[SearchHit]:
     window = ""
     params: list[object] = [MARK_OPEN, MARK_CLOSE, expr]
-    if estimate_matches(conn, query) > RANK_WINDOW:
-        cutoff = conn.execute(
-            "SELECT rowid FROM notes_fts WHERE notes_fts MATCH ? "
-            "ORDER BY rowid DESC LIMIT 1 OFFSET ?",
-            (expr, RANK_WINDOW),
-        ).fetchone()
-        if cutoff is not None:
-            window = " AND notes_fts.rowid > ?"
-            params.append(cutoff[0])
+    # Walking the newest matches in rowid order is cheap, unlike ranking all of them.
+    cutoff = conn.execute(
+        "SELECT rowid FROM notes_fts WHERE notes_fts MATCH ? "
+        "ORDER BY rowid DESC LIMIT 1 OFFSET ?",
+        (expr, RANK_WINDOW),
+    ).fetchone()
+    if cutoff is not None:
+        window = " AND notes_fts.rowid > ?"
+        params.append(cutoff[0])
     params.append(limit)
     rows = conn.execute(
         "SELECT n.id, snippet(notes_fts, -1, ?, ?, '…', 24), bm25(notes_fts) "

@@ -19,7 +19,7 @@ import uuid
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlite_utils import Database
 
@@ -61,6 +61,9 @@ from fieldwork.store.db import (
     translated,
 )
 from fieldwork.store.search import search_notes_and_findings
+
+if TYPE_CHECKING:
+    from fieldwork.store.bulkindex import ParallelNotesIndex
 
 _NOT_FOUND: dict[str, type[NotFound]] = {
     "notes": NoSuchNote,
@@ -158,6 +161,17 @@ class NoteRow:
     finding_count: int
 
 
+@dataclass(frozen=True)
+class LetterIssue:
+    """One issue of the letter: who issued it, when, and the checksum of its PDF."""
+
+    id: str
+    at: str
+    by: str
+    sha256: str
+    supersedes: str | None
+
+
 @dataclass
 class Conflict:
     """A losing version of a row that was edited concurrently on two copies."""
@@ -173,6 +187,19 @@ class Conflict:
     mine_deleted: bool = False
     mine_by: str = ""
     mine_at: str = ""
+
+    @property
+    def kind(self) -> str:
+        """What the row is, as a word: note, finding, case, inspector or inspection."""
+        return R.SPECS[self.table].kind
+
+    @property
+    def differing(self) -> tuple[str, ...]:
+        """The fields whose values differ between the two versions, in column order."""
+        fields = [c for c in R.SPECS[self.table].columns if self.mine.get(c) != self.theirs.get(c)]
+        if self.mine_deleted != self.theirs_deleted:
+            fields.append("deleted")
+        return tuple(fields)
 
 
 class Store:
@@ -194,6 +221,9 @@ class Store:
         self.actor: str = self._meta.get("me", "")
         self._live_findings_cache: set[str] | None = None
         self._depth = 0
+        self._building = False
+        self._pending_index: ParallelNotesIndex | None = None
+        self._deferred_indexes: list[str] = []
 
     # ----------------------------------------------------------------- opening
     @classmethod
@@ -756,6 +786,20 @@ class Store:
                     touched.add(f.id)
         return Changes(findings=frozenset(touched))
 
+    def restore_finding(self, finding_id: str, *, by: str | None = None) -> Changes:
+        """Bring back a deleted finding with its tags (the undo of a delete)."""
+        self._require_writable()
+        with self.atomic():
+            self._check_not_frozen()
+            self._update("findings", finding_id, {}, by=by, op="restore", undelete=True)
+            noted = {
+                r[0]
+                for r in self.conn.execute(
+                    "SELECT note_id FROM links WHERE finding_id = ?", (finding_id,)
+                )
+            }
+        return Changes(findings=frozenset({finding_id}), notes=frozenset(noted))
+
     def delete_finding(self, finding_id: str, *, by: str | None = None) -> Changes:
         """Delete a finding. Notes tagged to it keep their tags, which return if it is restored."""
         self._require_writable()
@@ -943,6 +987,14 @@ class Store:
             entry["authors"].add(author)
         return out
 
+    def subject_roles(self) -> list[str]:
+        """The distinct staff roles that live notes record, sorted (for completion in the UI)."""
+        rows = self.conn.execute(
+            "SELECT DISTINCT subject_role FROM notes WHERE deleted = 0 "
+            "AND subject_role IS NOT NULL ORDER BY subject_role"
+        )
+        return [r[0] for r in rows]
+
     # ------------------------------------------------------------------- links
     def link(self, note_id: str, finding_id: str, *, by: str | None = None) -> Changes:
         """Tag a note to a finding. Linking twice is a no-op.
@@ -983,6 +1035,50 @@ class Store:
                 op="unlink",
             )
         return Changes(notes=frozenset({note_id}), findings=frozenset({finding_id}))
+
+    # ------------------------------------------------------------------ issues
+    def record_issue(self, pdf: bytes, *, by: str | None = None) -> LetterIssue:
+        """Store an issued letter's exact bytes and checksum, and freeze the letter."""
+        import hashlib
+
+        self._require_writable()
+        previous = self.latest_issue()
+        issue = LetterIssue(
+            id=new_id(),
+            at=now(),
+            by=self._by(by),
+            sha256=hashlib.sha256(pdf).hexdigest(),
+            supersedes=previous.id if previous else None,
+        )
+        with self.atomic():
+            self.conn.execute(
+                "INSERT INTO issues (id, at, by, sha256, pdf, supersedes) "
+                "VALUES (?, ?, ?, ?, ?, ?)",
+                (issue.id, issue.at, issue.by, issue.sha256, pdf, issue.supersedes),
+            )
+            self._update(
+                "inspection", self.inspection_id, {"state": LetterState.ISSUED.value},
+                by=by, op="issue",
+            )
+        return issue
+
+    def issues(self) -> list[LetterIssue]:
+        """Every issue of the letter, oldest first (without the PDF bytes)."""
+        rows = self.conn.execute(
+            "SELECT id, at, by, sha256, supersedes FROM issues ORDER BY at, id"
+        )
+        return [LetterIssue(r["id"], r["at"], r["by"], r["sha256"], r["supersedes"]) for r in rows]
+
+    def latest_issue(self) -> LetterIssue | None:
+        found = self.issues()
+        return found[-1] if found else None
+
+    def issued_pdf(self, issue_id: str) -> bytes:
+        """The exact bytes of an issued letter."""
+        row = self.conn.execute("SELECT pdf FROM issues WHERE id = ?", (issue_id,)).fetchone()
+        if row is None:
+            raise NotFound(f"no issued letter with id {issue_id}")
+        return bytes(row[0])
 
     # ----------------------------------------------------------------- history
     def history(self, row_id: str) -> list[HistoryEntry]:
@@ -1034,9 +1130,11 @@ class Store:
     def bulk_insert(
         self, table: str, items: Sequence[tuple[str, dict[str, Any]]], *, by: str | None = None
     ) -> None:
-        """Insert many new rows in one statement, indexing them in bulk afterwards.
+        """Insert many new rows at once, indexing them in bulk as they go in.
 
-        ``items`` are ``(id, content)`` pairs. Must run inside :meth:`atomic`.
+        ``items`` are ``(id, content)`` pairs of rows not yet in the file. Notes go in in
+        the order they were observed, so that storage order follows time (search ranks
+        the newest matches of a very common word). Must run inside :meth:`atomic`.
         """
         if not items:
             return
@@ -1047,14 +1145,117 @@ class Store:
         start = int(
             self.conn.execute(f"SELECT coalesce(max(seq), 0) FROM {table}").fetchone()[0]
         )
+        ordered = sorted(items, key=lambda item: (item[1].get("observed_at") or "", item[0]))
         cols = ", ".join(spec.columns)
         marks = ", ".join("?" for _ in spec.columns)
         self.conn.executemany(
-            f"INSERT INTO {table} (id, {cols}, vv, deleted, created_at, created_by, "
-            f"modified_at, modified_by) VALUES (?, {marks}, ?, 0, ?, ?, ?, ?)",
-            [(row_id, *spec.encode(data), vv, at, who, at, who) for row_id, data in items],
+            f"INSERT INTO {table} (seq, id, {cols}, vv, deleted, created_at, created_by, "
+            f"modified_at, modified_by) VALUES (?, ?, {marks}, ?, 0, ?, ?, ?, ?)",
+            [
+                (seq, row_id, *spec.encode(data), vv, at, who, at, who)
+                for seq, (row_id, data) in enumerate(ordered, start=start + 1)
+            ],
         )
-        self.reindex_from(table, start)
+        contents = [data for _, data in ordered]
+        if self._building and len(ordered) >= 5000:
+            self._defer_indexes(table)
+            if table == "notes":
+                self._defer_indexes("links")
+        if table == "notes" and self._can_index_in_parallel(len(ordered)):
+            from fieldwork.store.bulkindex import ParallelNotesIndex
+
+            self._pending_index = ParallelNotesIndex(
+                self.path,
+                [
+                    (seq, c["text"], c["case_ref"], c["subject_role"])
+                    for seq, c in enumerate(contents, start=start + 1)
+                ],
+            )
+            self._insert_links([row_id for row_id, _ in ordered], contents)
+            return
+        self._index_new(table, start, contents, [row_id for row_id, _ in ordered])
+
+    def _defer_indexes(self, table: str) -> None:
+        """Drop ``table``'s secondary indexes until the build ends: one sort beats many inserts."""
+        rows = self.conn.execute(
+            "SELECT name, sql FROM sqlite_master WHERE type = 'index' AND tbl_name = ? "
+            "AND sql IS NOT NULL",
+            (table,),
+        ).fetchall()
+        for name, sql in rows:
+            self.conn.execute(f"DROP INDEX {name}")
+            self._deferred_indexes.append(sql)
+
+    def _can_index_in_parallel(self, count: int) -> bool:
+        """Only while building a new file whose notes index is still empty, and worth it."""
+        return (
+            self._building
+            and self._pending_index is None
+            and count >= 5000
+            and self.conn.execute("SELECT 1 FROM notes_fts_docsize LIMIT 1").fetchone() is None
+        )
+
+    def _insert_links(self, ids: list[str], contents: list[dict[str, Any]]) -> None:
+        self.conn.executemany(
+            "INSERT OR IGNORE INTO links (finding_id, note_id) VALUES (?, ?)",
+            sorted(
+                (f, row_id)
+                for row_id, c in zip(ids, contents, strict=True)
+                for f in c["findings"] or ()
+            ),
+        )
+
+    def _index_new(
+        self, table: str, start: int, contents: list[dict[str, Any]], ids: list[str]
+    ) -> None:
+        """Index new live rows numbered ``start + 1`` onwards, straight from their content."""
+        if table == "notes":
+            self.conn.executemany(
+                "INSERT INTO notes_fts (rowid, text, case_ref, subject_role) VALUES (?, ?, ?, ?)",
+                [
+                    (seq, c["text"], c["case_ref"], c["subject_role"])
+                    for seq, c in enumerate(contents, start=start + 1)
+                ],
+            )
+            self._insert_links(ids, contents)
+        elif table == "findings":
+            self._live_findings_cache = None
+            self.conn.executemany(
+                "INSERT INTO findings_fts (rowid, text) VALUES (?, ?)",
+                [(seq, c["text"]) for seq, c in enumerate(contents, start=start + 1)],
+            )
+
+    @contextlib.contextmanager
+    def building(self) -> Iterator[Store]:
+        """Fast bulk writes for a file that nobody else can see yet (being built, then renamed).
+
+        Journaling and syncing are off inside, and a large bulk of notes is indexed on a
+        second core: a failure leaves a file to throw away, which the caller does. On
+        leaving, the index is installed, the file returns to WAL and is made durable.
+        Close the store afterwards.
+        """
+        self.conn.execute("PRAGMA journal_mode = OFF")
+        self.conn.execute("PRAGMA synchronous = OFF")
+        self.conn.execute("PRAGMA cache_size = -262144")
+        self._building = True
+        try:
+            yield self
+            with translated(self.path):
+                if self._pending_index is not None:
+                    self._pending_index.install(self.conn)
+                for sql in self._deferred_indexes:
+                    self.conn.execute(sql)
+        finally:
+            self._building = False
+            self._deferred_indexes = []
+            if self._pending_index is not None:
+                self._pending_index.discard()
+                self._pending_index = None
+            self.conn.execute("PRAGMA cache_size = -2000")
+            self.conn.execute("PRAGMA journal_mode = WAL")
+            self.conn.execute("PRAGMA synchronous = FULL")
+        with open(self.path, "rb+") as fh:
+            os.fsync(fh.fileno())
 
     def reindex_from(self, table: str, after_seq: int) -> None:
         """Index, in bulk, the live rows of ``table`` whose seq is above ``after_seq``."""
@@ -1093,8 +1294,278 @@ class Store:
         rows = self.conn.execute("SELECT key, value FROM meta")
         self._meta = {r["key"]: r["value"] for r in rows}
 
+    def backup(self, target: str | os.PathLike[str]) -> None:
+        """Copy the whole file, consistently, to a new file ``target`` (SQLite's backup API).
+
+        The copy is written beside ``target`` and renamed, so it appears whole or not at all.
+        It keeps this copy's replica id: give it its own with :meth:`new_replica`.
+        """
+        p = Path(target)
+        if p.exists():
+            raise InvalidValue(f"{p}: already exists")
+        tmp = p.with_name(f".{p.name}.{uuid.uuid4().hex[:8]}.copying")
+        try:
+            dest = sqlite3.connect(str(tmp))
+            try:
+                with translated(p):
+                    self.conn.backup(dest)
+                    dest.execute("PRAGMA journal_mode = WAL")
+            finally:
+                dest.close()
+            os.replace(tmp, p)
+        except OSError as err:
+            raise ReadOnly(f"{p}: cannot be written ({err.strerror})") from err
+        finally:
+            for suffix in ("", "-wal", "-shm"):
+                with contextlib.suppress(FileNotFoundError):
+                    os.unlink(f"{tmp}{suffix}")
+
     def integrity_check(self) -> str:
         return str(self.conn.execute("PRAGMA integrity_check").fetchone()[0])
+
+    # ---- replication
+    # The primitives that packs (fieldwork.packs) merge with. They move whole versions of
+    # rows between copies, as they are: no new version vectors, no history entries. The
+    # caller holds the transaction (:meth:`atomic`) and decides which versions win.
+
+    #: A row as it travels: id, the content columns (stored form), vv, deleted,
+    #: created_at, created_by, modified_at, modified_by.
+    VERSION_TAIL = ("vv", "deleted", "created_at", "created_by", "modified_at", "modified_by")
+
+    #: While many rows are written at once: the page cache (KiB), and how much pending
+    #: search-index data FTS5 may hold before writing a segment. Big batches spare FTS5
+    #: most of its segment merging, which otherwise costs more than the indexing itself.
+    BULK_CACHE_KIB = 131072
+    BULK_FTS_HASHSIZE = 64 << 20
+    FTS_HASHSIZE = 1 << 20
+    FTS_TABLES = ("notes_fts", "findings_fts")
+
+    @contextlib.contextmanager
+    def bulk_writes(self) -> Iterator[None]:
+        """Tune the connection for one transaction that writes many rows; must run inside
+        :meth:`atomic`. Settings go back to normal afterwards."""
+        cache = self.conn.execute("PRAGMA cache_size").fetchone()[0]
+        self.conn.execute(f"PRAGMA cache_size = -{self.BULK_CACHE_KIB}")
+        self._fts_hashsize(self.BULK_FTS_HASHSIZE)
+        try:
+            yield
+        finally:
+            with contextlib.suppress(sqlite3.Error):
+                self._fts_hashsize(self.FTS_HASHSIZE)
+            with contextlib.suppress(sqlite3.Error):
+                self.conn.execute(f"PRAGMA cache_size = {int(cache)}")
+
+    def _fts_hashsize(self, size: int) -> None:
+        for fts in self.FTS_TABLES:
+            self.conn.execute(
+                f"INSERT INTO {fts} ({fts}, rank) VALUES ('hashsize', ?)", (size,)
+            )
+
+    def version_index(self, table: str) -> dict[str, tuple[int, str]]:
+        """Every row of ``table``, tombstones too: id → (seq, version vector text)."""
+        return {
+            r[0]: (r[1], r[2]) for r in self.conn.execute(f"SELECT id, seq, vv FROM {table}")
+        }
+
+    def conflicted_ids(self, table: str) -> set[str]:
+        """The ids of the rows of ``table`` that have losing versions kept in conflicts."""
+        return {
+            r[0]
+            for r in self.conn.execute(
+                "SELECT DISTINCT row_id FROM conflicts WHERE tbl = ?", (table,)
+            )
+        }
+
+    def raw_row(self, table: str, row_id: str) -> sqlite3.Row | None:
+        """A row with all its columns, tombstone or not; None when absent."""
+        row: sqlite3.Row | None = self.conn.execute(
+            f"SELECT * FROM {table} WHERE id = ?", (row_id,)
+        ).fetchone()
+        return row
+
+    def sibling_rows(
+        self, table: str | None = None, row_id: str | None = None
+    ) -> list[sqlite3.Row]:
+        """The losing versions kept in conflicts: of one row, of one table, or all."""
+        sql = "SELECT * FROM conflicts"
+        params: list[str] = []
+        if table is not None:
+            sql += " WHERE tbl = ?"
+            params.append(table)
+            if row_id is not None:
+                sql += " AND row_id = ?"
+                params.append(row_id)
+        return list(self.conn.execute(sql + " ORDER BY tbl, row_id, modified_at, vv", params))
+
+    def insert_versions(self, table: str, rows: Sequence[tuple[Any, ...]]) -> None:
+        """Add rows made on other copies, as they are, and index them in bulk.
+
+        Each row is ``(id, *content columns, *VERSION_TAIL)``.
+        """
+        if not rows:
+            return
+        spec = R.SPECS[table]
+        cols = ", ".join(("id", *spec.columns, *self.VERSION_TAIL))
+        marks = ", ".join("?" for _ in range(1 + len(spec.columns) + len(self.VERSION_TAIL)))
+        start = int(self.conn.execute(f"SELECT coalesce(max(seq), 0) FROM {table}").fetchone()[0])
+        self.conn.executemany(f"INSERT INTO {table} ({cols}) VALUES ({marks})", rows)
+        self.reindex_from(table, start)
+
+    def replace_versions(
+        self, table: str, rows: Sequence[tuple[int, dict[str, Any] | None, tuple[Any, ...]]]
+    ) -> None:
+        """Overwrite existing rows with versions from other copies, keeping the index current.
+
+        Each item is ``(seq, old, row)``: ``old`` is the row's live content before (None if it
+        was a tombstone) and ``row`` is as for :meth:`insert_versions`.
+        """
+        if not rows:
+            return
+        spec = R.SPECS[table]
+        rows = sorted(rows, key=lambda item: item[0])
+        sets = ", ".join(f"{col} = ?" for col in (*spec.columns, "vv", "deleted", "modified_at",
+                                                  "modified_by"))
+        width = len(spec.columns)
+        self.conn.executemany(
+            f"UPDATE {table} SET {sets} WHERE seq = ?",
+            [(*row[1 : 1 + width], row[-6], row[-5], row[-2], row[-1], seq)
+             for seq, _, row in rows],
+        )
+        self.reindex_rows(
+            table,
+            [
+                (seq, row[0], old,
+                 None if row[-5] else spec.decode(dict(zip(spec.columns, row[1 : 1 + width],
+                                                           strict=True))))
+                for seq, old, row in rows
+            ],
+        )
+
+    def reindex_rows(
+        self,
+        table: str,
+        items: Sequence[tuple[int, str, dict[str, Any] | None, dict[str, Any] | None]],
+    ) -> None:
+        """:meth:`_after_write` for many rows at once: ``(seq, id, old, new)`` each."""
+        if table == "notes":
+            self.conn.executemany(
+                "INSERT INTO notes_fts (notes_fts, rowid, text, case_ref, subject_role) "
+                "VALUES ('delete', ?, ?, ?, ?)",
+                [(s, o["text"], o["case_ref"], o["subject_role"]) for s, _, o, _ in items if o],
+            )
+            self.conn.executemany(
+                "DELETE FROM links WHERE note_id = ?", [(i,) for _, i, o, _ in items if o]
+            )
+            self.conn.executemany(
+                "INSERT INTO notes_fts (rowid, text, case_ref, subject_role) VALUES (?, ?, ?, ?)",
+                [(s, n["text"], n["case_ref"], n["subject_role"]) for s, _, _, n in items if n],
+            )
+            self.conn.executemany(
+                "INSERT OR IGNORE INTO links (finding_id, note_id) VALUES (?, ?)",
+                [(f, i) for _, i, _, n in items if n for f in n["findings"] or []],
+            )
+        elif table == "findings":
+            self._live_findings_cache = None
+            self.conn.executemany(
+                "INSERT INTO findings_fts (findings_fts, rowid, text) VALUES ('delete', ?, ?)",
+                [(s, o["text"]) for s, _, o, _ in items if o],
+            )
+            self.conn.executemany(
+                "INSERT INTO findings_fts (rowid, text) VALUES (?, ?)",
+                [(s, n["text"]) for s, _, _, n in items if n],
+            )
+
+    def set_siblings(
+        self, table: str, row_ids: Iterable[str], siblings: Sequence[tuple[Any, ...]]
+    ) -> None:
+        """Replace the losing versions kept for ``row_ids`` with ``siblings``.
+
+        Each sibling is ``(id, row_id, vv, deleted, data, modified_at, modified_by)`` with
+        ``data`` the JSON of its content.
+        """
+        self.conn.executemany(
+            "DELETE FROM conflicts WHERE tbl = ? AND row_id = ?", [(table, r) for r in row_ids]
+        )
+        self.conn.executemany(
+            "INSERT OR REPLACE INTO conflicts (id, tbl, row_id, vv, deleted, data, modified_at, "
+            "modified_by) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+            [(s[0], table, *s[1:]) for s in siblings],
+        )
+
+    def add_history(self, entries: Iterable[tuple[Any, ...]]) -> None:
+        """Add history entries from another copy; ones already here are skipped.
+
+        Each is ``(id, tbl, row_id, at, by, op, before, after)`` with JSON text.
+        """
+        self.conn.executemany(
+            "INSERT OR IGNORE INTO history (id, tbl, row_id, at, by, op, before, after) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+            entries,
+        )
+
+    def add_issues(self, issues: Iterable[tuple[Any, ...]]) -> None:
+        """Add issued letters from another copy: ``(id, at, by, sha256, pdf, supersedes)``."""
+        self.conn.executemany(
+            "INSERT OR IGNORE INTO issues (id, at, by, sha256, pdf, supersedes) "
+            "VALUES (?, ?, ?, ?, ?, ?)",
+            issues,
+        )
+
+    def write_resolution(
+        self,
+        table: str,
+        row_id: str,
+        content: dict[str, Any],
+        *,
+        deleted: bool,
+        vv: versions.VersionVector,
+        by: str | None = None,
+    ) -> None:
+        """Write the version that settles a row's conflict, and drop its losing versions.
+
+        ``vv`` must dominate every version of the row. Recorded in history as ``resolve``.
+        """
+        spec = R.SPECS[table]
+        row = self._row(table, row_id, include_deleted=True)
+        old = spec.decode(row)
+        who = self._by(by)
+        at = now()
+        sets = ", ".join(f"{col} = ?" for col in spec.columns)
+        self.conn.execute(
+            f"UPDATE {table} SET {sets}, vv = ?, deleted = ?, modified_at = ?, modified_by = ? "
+            "WHERE id = ?",
+            (*spec.encode(content), versions.dumps(vv), int(deleted), at, who, row_id),
+        )
+        before = {k: old[k] for k in spec.columns if old[k] != content[k]}
+        after = {k: content[k] for k in before}
+        if bool(row["deleted"]) != deleted:
+            before["deleted"], after["deleted"] = bool(row["deleted"]), deleted
+        self._record(table, row_id, at, who, "resolve", before, after)
+        self.set_siblings(table, [row_id], [])
+        self._after_write(
+            table, row["seq"], row_id, None if row["deleted"] else old, None if deleted else content
+        )
+
+    def record_merge(
+        self, *, pack: str, sender: str, made_at: str, counts: tuple[int, int, int, int]
+    ) -> str:
+        """Note in this copy's own log that a pack was merged; returns the entry's id."""
+        entry = new_id()
+        self.conn.execute(
+            "INSERT INTO merges (id, at, pack, sender, made_at, added, updated, deleted, "
+            "conflicts) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            (entry, now(), pack, sender, made_at, *counts),
+        )
+        return entry
+
+    def merge_rows(self) -> list[sqlite3.Row]:
+        """This copy's log of merged packs, oldest first."""
+        return list(self.conn.execute("SELECT * FROM merges ORDER BY at, id"))
+
+    @staticmethod
+    def upgrade_image(conn: sqlite3.Connection) -> None:
+        """Bring an in-memory copy of an older inspection (a pack's) to this schema."""
+        schema.apply(Database(conn))
 
 
 def _order(order: str, descending: bool) -> str:

@@ -1,0 +1,179 @@
+"""Benchmarks for the inspection file (issue 2). Run: ``.venv/bin/python bench/bench_store.py``.
+
+Each figure is a ratio against a baseline measured in the same run, because these machines
+are shared and noisy. Exits non-zero if a target is missed.
+
+    import     bulk import of 100k notes (interchange, search index included)
+               vs raw sqlite3 executemany of the same rows into a bare table: rate ≥ 0.25×
+    search     every query class on 100k notes vs a naive LIKE '%word%' scan: p95 ≤ 0.2×
+    save       one note saved through the API (the autosave path): median ≤ 5 ms
+    open       open a 100k-note file and fetch the first 200 list rows: ≤ 100 ms
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import shutil
+import sqlite3
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from bench.synth import document
+
+RESULTS: list[tuple[str, bool]] = []
+
+
+def report(name: str, figure: str, ok: bool) -> None:
+    RESULTS.append((name, ok))
+    print(f"{'PASS' if ok else 'FAIL'}  {name:<44} {figure}", flush=True)
+
+
+def bench_import(doc: dict, workdir: Path) -> Path:
+    rows = [
+        (n["id"], n["author"], n["source"], n.get("case_ref"), n.get("subject_role"),
+         n["observed_at"], n["text"], json.dumps(n["findings"]))
+        for n in doc["notes"]
+    ]
+    base_path = workdir / "baseline.sqlite"
+    conn = sqlite3.connect(base_path)
+    conn.execute("CREATE TABLE notes (id TEXT, author TEXT, source TEXT, case_ref TEXT, "
+                 "subject_role TEXT, observed_at TEXT, text TEXT, findings TEXT)")
+    t0 = time.perf_counter()
+    with conn:
+        conn.executemany("INSERT INTO notes VALUES (?, ?, ?, ?, ?, ?, ?, ?)", rows)
+    baseline = time.perf_counter() - t0
+    conn.close()
+
+    from fieldwork.interchange import import_new
+
+    target = workdir / "big.fieldwork"
+    t0 = time.perf_counter()
+    store, _ = import_new(target, doc)
+    ours = time.perf_counter() - t0
+    store.close()
+    n = len(rows)
+    ratio = baseline / ours
+    report(
+        "import 100k notes: rate vs raw executemany",
+        f"{ratio:.2f}× (ours {n / ours:,.0f} notes/s, raw {n / baseline:,.0f}/s; "
+        f"{ours:.2f}s vs {baseline:.2f}s) target ≥ 0.25×",
+        ratio >= 0.25,
+    )
+    return target
+
+
+def bench_search(path: Path) -> None:
+    from fieldwork.store import Store
+
+    store = Store.open(path)
+    queries = {
+        "rare word": "zzkqx",  # replaced below by a real tail word
+        "middle word": "strategy",
+        "two words": "police referral",
+        "phrase-ish three": "child seen views",
+        "prefix (typing)": "assess",
+        "case reference": "BR-09-00042",
+        "word in most notes": "child",
+        "very common prefix": "th",
+    }
+    tail = store.conn.execute(
+        "SELECT term FROM notes_vocab WHERE doc BETWEEN 20 AND 200 LIMIT 1"
+    ).fetchone()
+    queries["rare word"] = tail[0]
+    conn = store.conn
+    like_times = []
+    for word in ("strategy", "child", tail[0]):
+        t0 = time.perf_counter()
+        conn.execute("SELECT id FROM notes WHERE text LIKE ?", (f"%{word}%",)).fetchall()
+        like_times.append(time.perf_counter() - t0)
+    like = statistics.median(like_times)
+    worst = 0.0
+    for name, query in queries.items():
+        times = []
+        for _ in range(7):
+            t0 = time.perf_counter()
+            hits = store.search(query, limit=50)
+            times.append(time.perf_counter() - t0)
+        times.sort()
+        p95 = times[min(len(times) - 1, round(0.95 * (len(times) - 1)))]
+        worst = max(worst, p95 / like)
+        print(f"      {name:<22} {query!r:<22} p95 {p95 * 1000:7.1f} ms  "
+              f"({p95 / like:.3f}× LIKE, {len(hits)} hits)")
+    report(
+        "search 100k notes: p95 vs LIKE scan",
+        f"worst {worst:.3f}× (LIKE scan {like * 1000:.0f} ms) target ≤ 0.2×",
+        worst <= 0.2,
+    )
+    store.close()
+
+
+def bench_save(path: Path) -> None:
+    from fieldwork.store import Store
+
+    store = Store.open(path)
+    author = store.inspectors()[0].id
+    times = []
+    note_id = store.add_note(author=author, source="other", text="draft").created
+    assert note_id is not None
+    for i in range(200):
+        t0 = time.perf_counter()
+        if i % 2:
+            store.add_note(author=author, source="observation", text=f"Observed duty {i}. " * 20)
+        else:
+            store.edit_note(note_id, text=f"Autosaved text revision {i} " * 15)
+        times.append(time.perf_counter() - t0)
+    median = statistics.median(times) * 1000
+    report("save one note (autosave path): median", f"{median:.2f} ms target ≤ 5 ms",
+           median <= 5)
+    store.close()
+
+
+def bench_open(path: Path) -> None:
+    from fieldwork.store import Store
+
+    times = []
+    for _ in range(5):
+        t0 = time.perf_counter()
+        store = Store.open(path)
+        rows = store.note_rows(limit=200)
+        count = store.count_notes()
+        times.append(time.perf_counter() - t0)
+        store.close()
+        assert len(rows) == 200 and count >= 100_000
+    median = statistics.median(times) * 1000
+    report("open 100k file + first 200 rows", f"{median:.1f} ms target ≤ 100 ms", median <= 100)
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--notes", type=int, default=100_000)
+    parser.add_argument("--keep", action="store_true", help="keep the work folder")
+    args = parser.parse_args()
+    workdir = Path(tempfile.mkdtemp(prefix="fw-bench-"))
+    os.environ.setdefault("FIELDWORK_DATA_DIR", str(workdir / "userdata"))
+    try:
+        print(f"building {args.notes:,} synthetic notes…", flush=True)
+        doc = document(args.notes)
+        path = bench_import(doc, workdir)
+        del doc
+        bench_search(path)
+        bench_open(path)
+        bench_save(path)
+    finally:
+        if not args.keep:
+            shutil.rmtree(workdir, ignore_errors=True)
+        else:
+            print(f"kept {workdir}")
+    failed = [name for name, ok in RESULTS if not ok]
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
