@@ -4,9 +4,13 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from fieldwork.errors import FieldworkError
 from fieldwork.paths import sample_path
+
+if TYPE_CHECKING:
+    from fieldwork.store import Store
 
 DEMO_NAME = "bromley-2009"
 
@@ -29,9 +33,7 @@ def write_demo(directory: Path) -> list[Path]:
     store, _ = import_file(staging, sample_path())
     written = [target]
     try:
-        letter = _write_letter(store, directory / f"{DEMO_NAME}-letter.pdf")
-        if letter is not None:
-            written.append(letter)
+        written.append(_write_letter(store, directory / f"{DEMO_NAME}-letter.pdf"))
     finally:
         store.close()
     for suffix in ("-wal", "-shm"):
@@ -40,11 +42,8 @@ def write_demo(directory: Path) -> list[Path]:
     return written
 
 
-def _write_letter(store: object, path: Path) -> Path | None:
-    """The draft letter as a PDF, once the letter package is present."""
-    try:
-        from fieldwork.letter.build import write_letter_pdf
-    except ModuleNotFoundError:
-        return None
-    write_letter_pdf(store, path)
-    return path
+def _write_letter(store: Store, path: Path) -> Path:
+    """The draft letter as a PDF."""
+    from fieldwork.issuing import letter_pdf, write_bytes
+
+    return write_bytes(path, letter_pdf(store))

@@ -1,0 +1,130 @@
+"""From an inspection file to its letter: composing, checking, issuing and the appendix.
+
+This joins the store to :mod:`fieldwork.letter` and :mod:`fieldwork.checks`. An issued
+letter is frozen: :func:`letter_pdf` then returns the stored bytes, the same every time.
+"""
+
+from __future__ import annotations
+
+import os
+import uuid
+from collections.abc import Callable
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from fieldwork.errors import FieldworkError, InvalidValue
+from fieldwork.model import LetterState
+
+if TYPE_CHECKING:
+    from fieldwork.checks import CheckResult
+    from fieldwork.letter import LetterInput
+    from fieldwork.store import LetterIssue, Store
+
+
+class NotReady(FieldworkError):
+    "The readiness checks found errors, so the letter cannot be issued."
+
+    def __init__(self, results: list[CheckResult]) -> None:
+        self.results = results
+        errors = [r for r in results if r.level == "error"]
+        first = errors[0].message if errors else "unknown"
+        more = f" (and {len(errors) - 1} more; run 'fieldwork check')" if len(errors) > 1 else ""
+        super().__init__(f"the letter is not ready to issue: {first}{more}")
+
+
+def letter_input(store: Store) -> LetterInput:
+    """Everything the letter is made from, read from the file."""
+    from fieldwork.letter import LetterInput
+
+    return LetterInput(
+        inspection=store.inspection(),
+        inspectors=store.inspectors(),
+        findings=store.findings(),
+        notes=store.notes(),
+        cases=store.cases(),
+    )
+
+
+def letter_pdf(store: Store, *, draft: bool | None = None) -> bytes:
+    """The letter as PDF: the stored bytes once issued, otherwise freshly compiled."""
+    from fieldwork.letter import compose, render_pdf
+
+    issue = store.latest_issue()
+    if store.inspection().state == LetterState.ISSUED and issue is not None:
+        return store.issued_pdf(issue.id)
+    return render_pdf(compose(letter_input(store), draft=draft))
+
+
+def letter_text(store: Store) -> str:
+    """The letter as plain text, for review and for scripts."""
+    from fieldwork.letter import compose, render_text
+
+    return render_text(compose(letter_input(store)))
+
+
+def check(store: Store) -> list[CheckResult]:
+    """The readiness checks, errors first."""
+    from fieldwork.checks import run_checks
+
+    results = run_checks(letter_input(store))
+    return sorted(results, key=lambda r: r.level != "error")
+
+
+def mark_qa(store: Store, *, by: str | None = None) -> None:
+    """Send the draft for quality assurance."""
+    state = store.inspection().state
+    if state == LetterState.ISSUED:
+        raise InvalidValue("the letter is already issued; reopen it for a re-issue first")
+    store.set_state(LetterState.QA, by=by)
+
+
+def issue(store: Store, *, by: str | None = None) -> LetterIssue:
+    """Run the checks, then compile the final letter and store it with its sha256.
+
+    :raises NotReady: a check found an error
+    :raises InvalidValue: the letter is already issued
+    """
+    if store.inspection().state == LetterState.ISSUED:
+        raise InvalidValue(
+            "the letter is already issued; reopen it for a re-issue first "
+            "(fieldwork issue F --reopen)"
+        )
+    results = check(store)
+    if any(r.level == "error" for r in results):
+        raise NotReady(results)
+    from fieldwork.letter import compose, render_pdf
+
+    pdf = render_pdf(compose(letter_input(store), draft=False))
+    return store.record_issue(pdf, by=by)
+
+
+def reopen(store: Store, *, by: str | None = None) -> None:
+    """Unfreeze an issued letter for a re-issue; the earlier issue stays stored."""
+    if store.inspection().state != LetterState.ISSUED:
+        raise InvalidValue("the letter has not been issued")
+    store.set_state(LetterState.DRAFT, by=by)
+
+
+def appendix_pdf(
+    store: Store, *, progress: Callable[[int, int], None] | None = None
+) -> bytes:
+    """The evidence appendix: every finding with the notes behind it. Not for publication."""
+    from fieldwork.letter import render_appendix_pdf
+
+    return render_appendix_pdf(letter_input(store), progress=progress)
+
+
+def write_bytes(path: str | os.PathLike[str], data: bytes) -> Path:
+    """Write a file whole or not at all: a temporary file beside it, synced, then renamed."""
+    p = Path(path)
+    tmp = p.with_name(f".{p.name}.{uuid.uuid4().hex[:8]}.tmp")
+    try:
+        with tmp.open("wb") as fh:
+            fh.write(data)
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.replace(tmp, p)
+    except OSError as err:
+        tmp.unlink(missing_ok=True)
+        raise FieldworkError(f"{p}: cannot be written ({err.strerror})") from None
+    return p
