@@ -20,7 +20,7 @@ run: $(STAMP)
 demo: run
 
 lint: $(STAMP)
-	$(BIN)/ruff check fieldwork/ ui/ tests/ bench/
+	$(BIN)/ruff check $(wildcard fieldwork ui tests bench)
 	$(BIN)/mypy fieldwork/
 
 test: lint
