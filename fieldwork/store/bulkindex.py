@@ -1,4 +1,4 @@
-"""Building the notes search index on a second core while the rows go in.
+"""Building the notes search index (and links) on a second core while the rows go in.
 
 Tokenising the text is the largest part of a bulk import. When a file's notes index is
 still empty (a new file being built), the index is built on a worker thread into a
@@ -28,11 +28,17 @@ Row = tuple[int, str, str | None, str | None]
 
 
 class ParallelNotesIndex:
-    """Index ``rows`` (seq, text, case_ref, subject_role) on a thread; :meth:`install` copies it."""
+    """Index ``rows`` (seq, text, case_ref, subject_role) and build ``links`` on a thread.
 
-    def __init__(self, beside: Path, rows: Sequence[Row]) -> None:
+    :meth:`install` copies both in.
+    """
+
+    def __init__(
+        self, beside: Path, rows: Sequence[Row], links: Sequence[tuple[str, str]] = ()
+    ) -> None:
         self.scratch = beside.with_name(f".{beside.name}.{uuid.uuid4().hex[:8]}.index")
         self._rows = rows
+        self._links = links
         self._error: BaseException | None = None
         self._thread = threading.Thread(target=self._build, name="fieldwork-index", daemon=True)
         self._thread.start()
@@ -48,11 +54,19 @@ class ParallelNotesIndex:
                     "CREATE TABLE notes (seq INTEGER PRIMARY KEY, text, case_ref, subject_role)"
                 )
                 conn.execute(_FTS_DEFINITION)
+                conn.execute(
+                    "CREATE TABLE links (finding_id TEXT NOT NULL, note_id TEXT NOT NULL, "
+                    "PRIMARY KEY (finding_id, note_id)) WITHOUT ROWID"
+                )
                 with conn:
                     conn.executemany(
                         "INSERT INTO notes_fts (rowid, text, case_ref, subject_role) "
                         "VALUES (?, ?, ?, ?)",
                         self._rows,
+                    )
+                    conn.executemany(
+                        "INSERT OR IGNORE INTO links (finding_id, note_id) VALUES (?, ?)",
+                        sorted(self._links),
                     )
             finally:
                 conn.close()
@@ -78,6 +92,10 @@ class ParallelNotesIndex:
                     conn.execute(
                         f"INSERT INTO main.{table} SELECT * FROM fieldwork_index.{table}"
                     )
+                conn.execute(
+                    "INSERT OR IGNORE INTO main.links SELECT * FROM fieldwork_index.links "
+                    "ORDER BY finding_id, note_id"
+                )
                 conn.execute("COMMIT")
             except BaseException:
                 if conn.in_transaction:

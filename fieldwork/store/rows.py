@@ -31,7 +31,7 @@ class TableSpec:
     def encode(self, data: dict[str, Any]) -> tuple[Any, ...]:
         """The content values in column order, JSON columns as text."""
         return tuple(
-            _dump(data.get(col)) if col in self.json_columns else data.get(col)
+            dump(data.get(col)) if col in self.json_columns else data.get(col)
             for col in self.columns
         )
 
@@ -46,7 +46,8 @@ class TableSpec:
 _ENCODER = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"), sort_keys=True)
 
 
-def _dump(value: Any) -> str | None:
+def dump(value: Any) -> str | None:
+    """A value as canonical JSON text (None stays None), as the tables store it."""
     if value is None:
         return None
     return _ENCODER.encode(value)

@@ -75,7 +75,7 @@ def _initial(db: Database) -> None:
 
         CREATE TABLE notes (
             seq INTEGER PRIMARY KEY,
-            id TEXT NOT NULL UNIQUE,
+            id TEXT NOT NULL,
             author TEXT NOT NULL,
             source TEXT NOT NULL,
             case_ref TEXT,
@@ -87,6 +87,8 @@ def _initial(db: Database) -> None:
             -- last, so that queries which skip the text never walk its overflow pages
             text TEXT NOT NULL
         );
+        -- A separate index rather than a UNIQUE column, so a bulk build can defer it.
+        CREATE UNIQUE INDEX notes_id ON notes(id);
         CREATE INDEX notes_live_observed ON notes(deleted, observed_at);
         CREATE INDEX notes_author ON notes(author);
         CREATE INDEX notes_source ON notes(source);

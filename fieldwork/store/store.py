@@ -955,6 +955,37 @@ class Store:
             for r in self.conn.execute(sql, [*params, limit, offset])
         ]
 
+    def note_rows_by_id(self, ids: Sequence[str]) -> list[NoteRow]:
+        """The list rows of these live notes, in the order given (search results).
+
+        Looks each note up by its id, so it costs the same on a file of any size.
+        """
+        if not ids:
+            return []
+        sql = (
+            "SELECT n.id, n.observed_at, n.author, coalesce(i.name, n.author) AS author_name, "
+            "n.source, n.case_ref, n.subject_role, substr(n.text, 1, 300) AS text, "
+            "(SELECT count(*) FROM links l JOIN findings f ON f.id = l.finding_id "
+            " AND f.deleted = 0 WHERE l.note_id = n.id) AS finding_count "
+            "FROM notes n LEFT JOIN inspectors i ON i.id = n.author "
+            "WHERE n.id IN (SELECT value FROM json_each(?)) AND +n.deleted = 0"
+        )
+        found = {
+            r["id"]: NoteRow(
+                id=r["id"],
+                observed_at=r["observed_at"],
+                author=r["author"],
+                author_name=r["author_name"],
+                source=SourceType(r["source"]),
+                case_ref=r["case_ref"],
+                subject_role=r["subject_role"],
+                text=r["text"],
+                finding_count=r["finding_count"],
+            )
+            for r in self.conn.execute(sql, [json.dumps(list(ids))])
+        }
+        return [found[i] for i in ids if i in found]
+
     def count_notes(self, where: NoteFilter | None = None) -> int:
         clause, params = (where or NoteFilter()).where()
         return int(
@@ -1136,7 +1167,30 @@ class Store:
         the order they were observed, so that storage order follows time (search ranks
         the newest matches of a very common word). Must run inside :meth:`atomic`.
         """
-        if not items:
+        spec = R.SPECS[table]
+        ordered = sorted(items, key=lambda item: (item[1].get("observed_at") or "", item[0]))
+        self.bulk_insert_encoded(
+            table,
+            [(row_id, *spec.encode(data)) for row_id, data in ordered],
+            findings=[data.get("findings") or [] for _, data in ordered]
+            if table == "notes" else None,
+            by=by,
+        )
+
+    def bulk_insert_encoded(
+        self,
+        table: str,
+        rows: Sequence[tuple[Any, ...]],
+        *,
+        findings: Sequence[Sequence[str]] | None = None,
+        by: str | None = None,
+    ) -> None:
+        """The fast path of :meth:`bulk_insert`: rows already encoded, in storage order.
+
+        Each row is ``(id, *content)`` in the table's column order, JSON columns as text.
+        For notes, ``findings`` gives each row's finding ids, for the links.
+        """
+        if not rows:
             return
         spec = R.SPECS[table]
         who = self._by(by)
@@ -1145,35 +1199,59 @@ class Store:
         start = int(
             self.conn.execute(f"SELECT coalesce(max(seq), 0) FROM {table}").fetchone()[0]
         )
-        ordered = sorted(items, key=lambda item: (item[1].get("observed_at") or "", item[0]))
-        cols = ", ".join(spec.columns)
-        marks = ", ".join("?" for _ in spec.columns)
-        self.conn.executemany(
-            f"INSERT INTO {table} (seq, id, {cols}, vv, deleted, created_at, created_by, "
-            f"modified_at, modified_by) VALUES (?, ?, {marks}, ?, 0, ?, ?, ?, ?)",
-            [
-                (seq, row_id, *spec.encode(data), vv, at, who, at, who)
-                for seq, (row_id, data) in enumerate(ordered, start=start + 1)
-            ],
-        )
-        contents = [data for _, data in ordered]
-        if self._building and len(ordered) >= 5000:
+        if self._building and len(rows) >= 5000:
             self._defer_indexes(table)
             if table == "notes":
                 self._defer_indexes("links")
-        if table == "notes" and self._can_index_in_parallel(len(ordered)):
+        parallel = table == "notes" and self._can_index_in_parallel(len(rows))
+        if parallel:
             from fieldwork.store.bulkindex import ParallelNotesIndex
 
+            text, case_ref, role = (
+                1 + spec.columns.index(c) for c in ("text", "case_ref", "subject_role")
+            )
+            assert findings is not None
             self._pending_index = ParallelNotesIndex(
                 self.path,
                 [
-                    (seq, c["text"], c["case_ref"], c["subject_role"])
-                    for seq, c in enumerate(contents, start=start + 1)
+                    (seq, row[text], row[case_ref], row[role])
+                    for seq, row in enumerate(rows, start=start + 1)
+                ],
+                [(f, row[0]) for row, tags in zip(rows, findings, strict=True) for f in tags],
+            )
+        cols = ", ".join(spec.columns)
+        marks = ", ".join("?" for _ in spec.columns)
+        tail = (vv, at, who, at, who)
+        self.conn.executemany(
+            f"INSERT INTO {table} (seq, id, {cols}, vv, created_at, created_by, "
+            f"modified_at, modified_by) VALUES (?, ?, {marks}, ?, ?, ?, ?, ?)",
+            [(seq, *row, *tail) for seq, row in enumerate(rows, start=start + 1)],
+        )
+        if table == "notes" and not parallel:
+            assert findings is not None
+            self.conn.executemany(
+                "INSERT OR IGNORE INTO links (finding_id, note_id) VALUES (?, ?)",
+                sorted((f, row[0]) for row, tags in zip(rows, findings, strict=True)
+                       for f in tags),
+            )
+            text, case_ref, role = (
+                1 + spec.columns.index(c) for c in ("text", "case_ref", "subject_role")
+            )
+            self.conn.executemany(
+                "INSERT INTO notes_fts (rowid, text, case_ref, subject_role) "
+                "VALUES (?, ?, ?, ?)",
+                [
+                    (seq, row[text], row[case_ref], row[role])
+                    for seq, row in enumerate(rows, start=start + 1)
                 ],
             )
-            self._insert_links([row_id for row_id, _ in ordered], contents)
-            return
-        self._index_new(table, start, contents, [row_id for row_id, _ in ordered])
+        elif table == "findings":
+            self._live_findings_cache = None
+            text = 1 + spec.columns.index("text")
+            self.conn.executemany(
+                "INSERT INTO findings_fts (rowid, text) VALUES (?, ?)",
+                [(seq, row[text]) for seq, row in enumerate(rows, start=start + 1)],
+            )
 
     def _defer_indexes(self, table: str) -> None:
         """Drop ``table``'s secondary indexes until the build ends: one sort beats many inserts."""
@@ -1194,36 +1272,6 @@ class Store:
             and count >= 5000
             and self.conn.execute("SELECT 1 FROM notes_fts_docsize LIMIT 1").fetchone() is None
         )
-
-    def _insert_links(self, ids: list[str], contents: list[dict[str, Any]]) -> None:
-        self.conn.executemany(
-            "INSERT OR IGNORE INTO links (finding_id, note_id) VALUES (?, ?)",
-            sorted(
-                (f, row_id)
-                for row_id, c in zip(ids, contents, strict=True)
-                for f in c["findings"] or ()
-            ),
-        )
-
-    def _index_new(
-        self, table: str, start: int, contents: list[dict[str, Any]], ids: list[str]
-    ) -> None:
-        """Index new live rows numbered ``start + 1`` onwards, straight from their content."""
-        if table == "notes":
-            self.conn.executemany(
-                "INSERT INTO notes_fts (rowid, text, case_ref, subject_role) VALUES (?, ?, ?, ?)",
-                [
-                    (seq, c["text"], c["case_ref"], c["subject_role"])
-                    for seq, c in enumerate(contents, start=start + 1)
-                ],
-            )
-            self._insert_links(ids, contents)
-        elif table == "findings":
-            self._live_findings_cache = None
-            self.conn.executemany(
-                "INSERT INTO findings_fts (rowid, text) VALUES (?, ?)",
-                [(seq, c["text"]) for seq, c in enumerate(contents, start=start + 1)],
-            )
 
     @contextlib.contextmanager
     def building(self) -> Iterator[Store]:
@@ -1258,25 +1306,29 @@ class Store:
             os.fsync(fh.fileno())
 
     def reindex_from(self, table: str, after_seq: int) -> None:
-        """Index, in bulk, the live rows of ``table`` whose seq is above ``after_seq``."""
+        """Index, in bulk, the live rows of ``table`` whose seq is above ``after_seq``.
+
+        Rows go to FTS5 in rowid order (``+deleted`` keeps SQLite off the ``deleted``
+        index): FTS5 writes out its pending batch whenever a rowid goes backwards.
+        """
         if table == "notes":
             self.conn.execute(
                 "INSERT INTO notes_fts (rowid, text, case_ref, subject_role) "
                 "SELECT seq, text, case_ref, subject_role FROM notes "
-                "WHERE seq > ? AND deleted = 0",
+                "WHERE seq > ? AND +deleted = 0 ORDER BY seq",
                 (after_seq,),
             )
             self.conn.execute(
                 "INSERT OR IGNORE INTO links (finding_id, note_id) "
                 "SELECT j.value, n.id FROM notes n, json_each(n.findings) j "
-                "WHERE n.seq > ? AND n.deleted = 0",
+                "WHERE n.seq > ? AND +n.deleted = 0",
                 (after_seq,),
             )
         elif table == "findings":
             self._live_findings_cache = None
             self.conn.execute(
                 "INSERT INTO findings_fts (rowid, text) SELECT seq, text FROM findings "
-                "WHERE seq > ? AND deleted = 0",
+                "WHERE seq > ? AND +deleted = 0 ORDER BY seq",
                 (after_seq,),
             )
 
