@@ -89,8 +89,6 @@ def _findings(conn: sqlite3.Connection, expr: str, limit: int) -> list[SearchHit
 
 
 def _notes(conn: sqlite3.Connection, expr: str, limit: int) -> list[SearchHit]:
-    window = ""
-    params: list[object] = [MARK_OPEN, MARK_CLOSE, expr]
     # Walking the newest matches in rowid order is cheap, unlike ranking all of them.
     cutoff = conn.execute(
         "SELECT rowid FROM notes_fts WHERE notes_fts MATCH ? "
@@ -98,16 +96,104 @@ def _notes(conn: sqlite3.Connection, expr: str, limit: int) -> list[SearchHit]:
         (expr, RANK_WINDOW),
     ).fetchone()
     if cutoff is not None:
-        window = " AND notes_fts.rowid > ?"
-        params.append(cutoff[0])
-    params.append(limit)
+        return _window_notes(conn, expr, cutoff[0], limit)
     rows = conn.execute(
         "SELECT n.id, snippet(notes_fts, -1, ?, ?, '…', 24), bm25(notes_fts) "
         "FROM notes_fts JOIN notes n ON n.seq = notes_fts.rowid "
-        f"WHERE notes_fts MATCH ?{window} ORDER BY rank LIMIT ?",
-        params,
+        "WHERE notes_fts MATCH ? ORDER BY rank LIMIT ?",
+        (MARK_OPEN, MARK_CLOSE, expr, limit),
     )
     return [SearchHit("note", r[0], r[1], float(r[2])) for r in rows]
+
+
+def _window_notes(
+    conn: sqlite3.Connection, expr: str, cutoff: int, limit: int
+) -> list[SearchHit]:
+    """Rank the newest ``RANK_WINDOW`` matches with BM25 computed over that window.
+
+    FTS5's own bm25() reads every match of every word to weigh it, which for a word in
+    most notes is the whole cost; here the weights come from the window alone.
+    """
+    rows = conn.execute(
+        "SELECT n.seq, n.id, n.text, n.case_ref, n.subject_role FROM notes_fts "
+        "JOIN notes n ON n.seq = notes_fts.rowid "
+        "WHERE notes_fts MATCH ? AND notes_fts.rowid > ?",
+        (expr, cutoff),
+    ).fetchall()
+    terms = [t.strip('"*').lower() for t in expr.split()]
+    prefix = expr.endswith("*")
+    texts = [" ".join(filter(None, (r[2], r[3], r[4]))).lower() for r in rows]
+    scores = bm25_scores(texts, terms)
+    best = sorted(range(len(rows)), key=lambda i: (-scores[i], -rows[i][0]))[:limit]
+    # FTS5's snippet() would re-read every match of each word per row; the text is here.
+    return [
+        SearchHit("note", rows[i][1], make_snippet(rows[i][2], terms, prefix), -scores[i])
+        for i in best
+    ]
+
+
+def make_snippet(text: str, terms: list[str], prefix_last: bool, width: int = 24) -> str:
+    """About ``width`` words of ``text`` around the most matches, matches marked.
+
+    A word matches a term when, lower-cased, it equals it (or, for the last term while
+    typing, starts with it), as FTS5's snippet() would mark it.
+    """
+    words = list(_TOKEN.finditer(text))
+    exact = set(terms[:-1] if prefix_last else terms)
+    start_with = terms[-1] if prefix_last and terms else None
+
+    def hit(word: str) -> bool:
+        w = word.lower()
+        return w in exact or (start_with is not None and w.startswith(start_with))
+
+    flags = [hit(m.group()) for m in words]
+    if not words:
+        return text
+    best, best_count = 0, -1
+    for first in range(0, max(1, len(words) - width + 1)):
+        count = sum(flags[first:first + width])
+        if count > best_count:
+            best, best_count = first, count
+        if first + width >= len(words):
+            break
+    chosen = words[best:best + width]
+    out: list[str] = ["…"] if best > 0 else []
+    pos = chosen[0].start()
+    for m, flag in zip(chosen, flags[best:best + width], strict=False):
+        out.append(text[pos:m.start()])
+        out.append(f"{MARK_OPEN}{m.group()}{MARK_CLOSE}" if flag else m.group())
+        pos = m.end()
+    end = chosen[-1].end()
+    if best + width < len(words):
+        out.append("…")
+    else:
+        out.append(text[end:])
+    return "".join(out)
+
+
+def bm25_scores(
+    texts: list[str], terms: list[str], k1: float = 1.2, b: float = 0.75
+) -> list[float]:
+    """Okapi BM25 of each (lower-cased) text for the terms, weights taken from these texts.
+
+    Term frequency is counted as substring occurrences: close enough to the tokenizer's
+    words for ordering, and far cheaper than tokenising in Python.
+    """
+    import math
+
+    if not texts:
+        return []
+    lengths = [len(t) or 1 for t in texts]
+    average = sum(lengths) / len(lengths)
+    scores = [0.0] * len(texts)
+    for term in terms:
+        counts = [t.count(term) for t in texts]
+        having = sum(1 for c in counts if c)
+        idf = math.log((len(texts) - having + 0.5) / (having + 0.5) + 1)
+        for i, tf in enumerate(counts):
+            if tf:
+                scores[i] += idf * tf * (k1 + 1) / (tf + k1 * (1 - b + b * lengths[i] / average))
+    return scores
 
 
 def marked(snippet: str, open_: str = "[", close: str = "]") -> str:

@@ -345,3 +345,32 @@ def test_state_of_letter_and_frozen_findings(store: Store) -> None:
         store.update_inspection({"authority": "Y"})
     assert store.finding(f).text == "F"
     store.add_note(author="Tom Team", source="other", text="evidence may still be added")
+
+
+def test_window_snippets_mark_whole_words_and_prefixes() -> None:
+    from fieldwork.store.search import make_snippet, marked
+
+    text = "The child was seen; children's views recorded. Strategy discussion held."
+    assert marked(make_snippet(text, ["child"], False)) == (
+        "The [child] was seen; children's views recorded. Strategy discussion held."
+    )
+    assert "[Strategy]" in marked(make_snippet(text, ["child", "strat"], True))
+    long = " ".join(["filler"] * 50 + ["needle"] + ["filler"] * 50)
+    snippet = marked(make_snippet(long, ["needle"], False, width=10))
+    assert snippet.startswith("…") and snippet.endswith("…") and "[needle]" in snippet
+    assert len(snippet.split()) <= 12
+
+
+def test_common_word_search_marks_matches_in_window(store: Store) -> None:
+    from fieldwork.store import search as S
+
+    old = S.RANK_WINDOW
+    S.RANK_WINDOW = 3
+    try:
+        for i in range(8):
+            store.add_note(author="Tom Team", source="other", text=f"Visit {i}: child seen.")
+        hits = store.search("child")
+    finally:
+        S.RANK_WINDOW = old
+    assert len(hits) == 3
+    assert all("\x02child\x03" in h.snippet for h in hits)
