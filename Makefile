@@ -1,5 +1,6 @@
 # Fieldwork: two commands do all the set-up.
 #   make run    installs into .venv if needed and opens the app on the sample inspection
+#               (made in the user data folder on first run)
 #   make test   installs into .venv if needed and runs ruff, mypy and the whole test suite
 PYTHON ?= python3
 VENV := .venv
@@ -15,9 +16,10 @@ $(STAMP): pyproject.toml
 	touch $(STAMP)
 
 run: $(STAMP)
-	$(BIN)/fieldwork demo ./demo
+	$(BIN)/fieldwork gui
 
-demo: run
+demo: $(STAMP)
+	$(BIN)/fieldwork demo ./demo
 
 lint: $(STAMP)
 	$(BIN)/ruff check $(wildcard fieldwork ui tests bench)

@@ -1,0 +1,197 @@
+"""Tagging notes to findings by drag and by Ctrl+L, undoing it, and moving findings."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from PySide6.QtCore import Qt, QTimer
+from PySide6.QtWidgets import QApplication
+
+from fieldwork.model import SourceType
+from fieldwork.store.store import NoteFilter
+from ui.models.findings import FINDING_ID_ROLE, FINDING_MIME, SECTION_ROLE
+
+
+def _untagged(window: Any, idle: Any, n: int) -> list[str]:
+    window.filter_notes(NoteFilter(untagged=True))
+    idle()
+    window.notes_view.selectionModel().clearSelection()
+    for r in range(n):
+        window.notes_view.selectionModel().select(
+            window.notes_model.index(r, 0),
+            window.notes_view.selectionModel().SelectionFlag.Select
+            | window.notes_view.selectionModel().SelectionFlag.Rows)
+    return window.selected_note_ids()
+
+
+def _evidence(window: Any, finding_id: str) -> int:
+    return int(window.overview.evidence[finding_id]["notes"])
+
+
+def test_drag_several_notes_onto_a_finding_and_undo(opened: Any, idle: Any) -> None:
+    ids = _untagged(opened, idle, 3)
+    assert len(ids) == 3
+    finding = opened.overview.findings[5]
+    before = _evidence(opened, finding.id)
+    target = opened.findings_model.index_of(finding.id)
+    mime = opened.notes_model.mimeData(opened.notes_view.selectionModel().selectedIndexes())
+    model = opened.findings_model
+    assert model.canDropMimeData(mime, Qt.DropAction.LinkAction, -1, 0, target)
+    assert not model.canDropMimeData(mime, Qt.DropAction.LinkAction, 0, 0, target.parent())
+    assert model.dropMimeData(mime, Qt.DropAction.LinkAction, -1, 0, target)
+    idle()
+    assert _evidence(opened, finding.id) == before + 3
+    assert opened.overview.untagged == 9
+    assert opened.notes_model.rowCount() == 9
+    for note_id in ids:
+        assert finding.id in opened.session.reader.note(note_id).findings
+    assert opened.undo_action.text().startswith("&Undo Tag 3 notes")
+    opened.undo()
+    idle()
+    assert _evidence(opened, finding.id) == before
+    assert opened.overview.untagged == 12
+
+
+def test_ctrl_l_tags_the_note_through_the_picker_and_undo(opened: Any, qtbot: Any,
+                                                         idle: Any) -> None:
+    ids = _untagged(opened, idle, 1)
+    opened.notes_view.setCurrentIndex(opened.notes_model.index(0, 0))
+    finding = next(f for f in opened.overview.findings if "Laming" in f.text)
+    before = _evidence(opened, finding.id)
+    seen: list[str] = []
+
+    def pick() -> None:
+        dialog = QApplication.activeModalWidget()
+        assert dialog is not None and dialog.objectName() == "findingPicker"
+        qtbot.keyClicks(dialog.filter, "laming strategic")
+        seen.append(str(dialog.proxy.rowCount()))
+        qtbot.keyClick(dialog.filter, Qt.Key.Key_Return)
+
+    QTimer.singleShot(0, pick)
+    opened.activateWindow()
+    qtbot.waitUntil(opened.isActiveWindow)
+    qtbot.keyClick(opened.notes_view, Qt.Key.Key_L, Qt.KeyboardModifier.ControlModifier)
+    idle()
+    assert seen == ["1"]
+    assert finding.id in opened.session.reader.note(ids[0]).findings
+    assert _evidence(opened, finding.id) == before + 1
+    assert finding.text[:20] in opened.editor.tags.item(0).text()
+    opened.undo()
+    idle()
+    assert finding.id not in opened.session.reader.note(ids[0]).findings
+    assert _evidence(opened, finding.id) == before
+
+
+def test_remove_a_tag_from_the_note(opened: Any, qtbot: Any, idle: Any) -> None:
+    opened.notes_view.selectRow(0)
+    note = opened.session.reader.note(opened.editor.note_id)
+    first = note.findings[0]
+    opened.editor.tags.setFocus()
+    opened.editor.tags.setCurrentRow(0)
+    qtbot.keyClick(opened.editor.tags, Qt.Key.Key_Delete)
+    idle()
+    assert first not in opened.session.reader.note(note.id).findings
+    opened.undo()
+    idle()
+    assert first in opened.session.reader.note(note.id).findings
+
+
+def test_move_a_finding_to_another_section_by_drag_and_undo(opened: Any, idle: Any) -> None:
+    model = opened.findings_model
+    finding = next(f for f in opened.overview.findings if f.section == "satisfactory")
+    target_section = model.section_index("development")
+    n = model.rowCount(target_section)
+    mime = model.mimeData([model.index_of(finding.id)])
+    assert mime.hasFormat(FINDING_MIME)
+    assert model.dropMimeData(mime, Qt.DropAction.CopyAction, 1, 0, target_section)
+    idle()
+    moved = opened.session.reader.finding(finding.id)
+    assert moved.section == "development"
+    ids = [model.index(i, 0, model.section_index("development")).data(FINDING_ID_ROLE)
+           for i in range(n + 1)]
+    assert ids[1] == finding.id
+    assert model.index_of(finding.id).data(SECTION_ROLE) == "development"
+    opened.undo()
+    idle()
+    back = opened.session.reader.finding(finding.id)
+    assert back.section == "satisfactory"
+    assert next(f.id for f in opened.overview.findings if f.section == "satisfactory") == \
+        finding.id
+
+
+def test_reorder_within_a_section_with_the_keyboard(opened: Any, qtbot: Any,
+                                                    idle: Any) -> None:
+    sat = [f.id for f in opened.overview.findings if f.section == "satisfactory"]
+    opened.board.select_finding(sat[0])
+    opened.board.view.setFocus()
+    qtbot.keyClick(opened.board.view, Qt.Key.Key_Down, Qt.KeyboardModifier.AltModifier)
+    idle()
+    now = [f.id for f in opened.overview.findings if f.section == "satisfactory"]
+    assert now[:2] == [sat[1], sat[0]]
+    assert opened.board.current_finding() == sat[0]     # still selected: press again
+    qtbot.keyClick(opened.board.view, Qt.Key.Key_Down, Qt.KeyboardModifier.AltModifier)
+    idle()
+    now = [f.id for f in opened.overview.findings if f.section == "satisfactory"]
+    assert now[:3] == [sat[1], sat[2], sat[0]]
+
+
+def test_add_edit_and_delete_a_finding_with_undo(opened: Any, qtbot: Any, idle: Any) -> None:
+    count = len(opened.overview.findings)
+    opened.add_finding("strength")
+    idle()
+    assert len(opened.overview.findings) == count + 1
+    new = opened.overview.findings[[f.section for f in opened.overview.findings].index(
+        "development") - 1]
+    assert new.text == "New finding"
+    index = opened.findings_model.index_of(new.id)
+    assert opened.findings_model.setData(index, "Supervision is regular and recorded.")
+    idle()
+    assert opened.session.reader.finding(new.id).text == "Supervision is regular and recorded."
+    opened.delete_finding(new.id)
+    idle()
+    assert len(opened.overview.findings) == count
+    opened.undo()
+    idle()
+    assert opened.session.reader.finding(new.id).text == "Supervision is regular and recorded."
+
+
+def test_selecting_a_finding_shows_its_evidence(opened: Any, idle: Any) -> None:
+    finding = opened.overview.findings[2]
+    opened.board.select_finding(finding.id)
+    idle()
+    assert opened.notes_model.where == NoteFilter(finding=finding.id)
+    assert opened.notes_model.rowCount() == _evidence(opened, finding.id)
+
+
+def test_coverage_counts_change_and_a_click_filters(opened: Any, idle: Any) -> None:
+    cov = opened.coverage_model
+    finding = opened.overview.findings[0]
+    row = [cov.finding_id(r) for r in range(cov.rowCount())].index(finding.id)
+    col = 1 + list(SourceType).index(SourceType.OTHER)
+    before = cov.index(row, col).data()
+    before_n = 0 if before == "·" else int(before)
+    opened.filter_notes(NoteFilter(untagged=True, source=SourceType.OTHER))
+    idle()
+    other = opened.notes_model.note_id(0)
+    assert other is not None
+    opened.link_notes([other], finding.id)
+    idle()
+    assert cov.index(row, col).data() == str(before_n + 1)
+    assert "11 untagged notes" in opened.coverage.summary.text()
+    opened.coverage.table.clicked.emit(cov.index(row, col))
+    idle()
+    assert opened.notes_model.where == NoteFilter(finding=finding.id, source=SourceType.OTHER)
+    assert opened.notes_model.rowCount() == before_n + 1
+
+
+def test_a_finding_without_evidence_is_flagged(opened: Any, idle: Any) -> None:
+    from ui.models.coverage import STATUS_ROLE
+
+    opened.add_finding("development")
+    idle()
+    cov = opened.coverage_model
+    flagged = [cov.index(r, 0).data(STATUS_ROLE) for r in range(cov.rowCount())]
+    assert flagged.count("none") == 1
+    assert "1 without evidence" in opened.coverage.summary.text()
+
+

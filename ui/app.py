@@ -1,0 +1,98 @@
+"""Starting the app: ``fieldwork gui [FILE]`` and ``python -m ui``."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+import time
+import traceback
+from collections.abc import Sequence
+from pathlib import Path
+from types import TracebackType
+
+STARTED = time.perf_counter()
+
+
+def _parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(prog="fieldwork gui", description="Open the desktop app.")
+    p.add_argument("file", nargs="?", help="an inspection file (default: the sample)")
+    # Hidden options for the benchmarks and the screenshots in docs/.
+    p.add_argument("--exit-when-shown", action="store_true", help=argparse.SUPPRESS)
+    p.add_argument("--screenshots", metavar="DIR", help=argparse.SUPPRESS)
+    p.add_argument("--settings", metavar="INI", help=argparse.SUPPRESS)
+    return p
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the app until its window closes; returns the exit status."""
+    args = _parser().parse_args(list(argv) if argv is not None else sys.argv[1:])
+    from PySide6.QtCore import Qt, QTimer
+    from PySide6.QtGui import QGuiApplication, QIcon
+    from PySide6.QtWidgets import QApplication
+
+    from ui.settings import APPLICATION, ORGANISATION, Settings
+
+    QGuiApplication.setHighDpiScaleFactorRoundingPolicy(
+        Qt.HighDpiScaleFactorRoundingPolicy.PassThrough
+    )
+    app = QApplication.instance() or QApplication([sys.argv[0]])
+    assert isinstance(app, QApplication)
+    app.setOrganizationName(ORGANISATION)
+    app.setApplicationName(APPLICATION)
+    app.setApplicationDisplayName("Fieldwork")
+    app.setWindowIcon(QIcon.fromTheme("accessories-text-editor"))
+    sys.excepthook = _excepthook
+
+    # Start opening the file on the worker now, while the window is being built.
+    from ui.operations import TaskManager
+    from ui.session import open_session, sample_file
+
+    tasks = TaskManager()
+    target = Path(args.file) if args.file else None
+    tasks.run(lambda: open_session(target if target else sample_file()),
+              lambda future: window.finish_open(future, on_opened=opened),
+              label="Opening…")
+
+    from ui.mainwindow import MainWindow
+
+    settings = Settings.in_file(Path(args.settings)) if args.settings else Settings()
+    window = MainWindow(settings, tasks)
+    tasks.setParent(window)
+    window.show()
+
+    def opened() -> None:
+        if args.exit_when_shown:
+            window.notes_view.viewport().repaint()
+            print(f"shown {time.perf_counter() - STARTED:.3f}", flush=True)
+            QTimer.singleShot(0, window.close)
+        elif args.screenshots:
+            from ui.screenshots import take
+
+            window.overview_applied.connect(lambda: None)
+            take(window, Path(args.screenshots))
+
+    return int(app.exec())
+
+
+def _excepthook(
+    kind: type[BaseException], value: BaseException, tb: TracebackType | None
+) -> None:
+    """A bug: say so plainly, keep the details, and keep the app (and the typed text) alive."""
+    text = "".join(traceback.format_exception(kind, value, tb))
+    print(text, file=sys.stderr)
+    if os.environ.get("FIELDWORK_NO_BUG_DIALOG"):
+        return
+    from PySide6.QtWidgets import QApplication, QMessageBox
+
+    if QApplication.instance() is None:
+        return
+    box = QMessageBox(QMessageBox.Icon.Critical, "Something went wrong",
+                      "Fieldwork hit a problem it did not expect. Your notes are saved as "
+                      "you type; the last change may not have been.", QMessageBox.StandardButton.Ok)
+    box.setDetailedText(text)
+    box.exec()
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

@@ -1,0 +1,1 @@
+"""Dialogs: new inspection, case-tracking form, finding picker, who am I, about."""

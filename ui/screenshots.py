@@ -1,0 +1,71 @@
+"""Screenshots for docs/: the main window, the findings board and the coverage matrix.
+
+Run under Xvfb: ``xvfb-run -s "-screen 0 1600x1000x24" python -m ui --screenshots docs``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+from PySide6.QtCore import QTimer
+from PySide6.QtWidgets import QApplication
+
+from fieldwork.store.store import NoteFilter
+
+
+def take(window: object, folder: Path) -> None:
+    """Pose the window on the sample and grab the three pictures, then quit."""
+    from ui.mainwindow import MainWindow
+
+    assert isinstance(window, MainWindow)
+    folder.mkdir(parents=True, exist_ok=True)
+    w = window
+    steps: list[Callable[[], None]] = []
+
+    def later(fn: Callable[[], None]) -> None:
+        steps.append(fn)
+
+    def run_next() -> None:
+        if not w.tasks.idle:
+            QTimer.singleShot(100, run_next)
+            return
+        if not steps:
+            QApplication.quit()
+            return
+        steps.pop(0)()
+        QTimer.singleShot(400, run_next)
+
+    def pose_main() -> None:
+        w.showNormal()
+        w.resize(1560, 940)
+        w.tabs.setCurrentIndex(0)
+        w.search.setText("strategy discussion")
+
+    def pick_note() -> None:
+        w.notes_view.selectRow(0)
+        w.notes_view.setFocus()
+
+    def grab_main() -> None:
+        w.grab().save(str(folder / "main-window.png"))
+
+    def pose_board() -> None:
+        w.search.clear()
+        first = w.overview.findings[0].id if w.overview and w.overview.findings else ""
+        if first:
+            w.board.select_finding(first)
+
+    def grab_board() -> None:
+        w.grab().save(str(folder / "findings-board.png"))
+
+    def pose_coverage() -> None:
+        w.tabs.setCurrentIndex(1)
+        w.filter_notes(NoteFilter(untagged=True))
+
+    def grab_coverage() -> None:
+        w.grab().save(str(folder / "coverage.png"))
+
+    for step in (pose_main, pick_note, grab_main, pose_board, grab_board, pose_coverage,
+                 grab_coverage):
+        later(step)
+    QTimer.singleShot(600, run_next)
