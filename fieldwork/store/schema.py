@@ -90,9 +90,9 @@ def _initial(db: Database) -> None:
         -- A separate index rather than a UNIQUE column, so a bulk build can defer it.
         CREATE UNIQUE INDEX notes_id ON notes(id);
         CREATE INDEX notes_live_observed ON notes(deleted, observed_at);
-        CREATE INDEX notes_author ON notes(author);
-        CREATE INDEX notes_source ON notes(source);
-        CREATE INDEX notes_case_ref ON notes(case_ref);
+        CREATE INDEX notes_author ON notes(deleted, author, observed_at);
+        CREATE INDEX notes_source ON notes(deleted, source, observed_at);
+        CREATE INDEX notes_case_ref ON notes(deleted, case_ref, observed_at);
 
         -- Derived from the live notes' findings lists; never travels in a pack.
         CREATE TABLE links (

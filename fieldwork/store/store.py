@@ -108,8 +108,16 @@ class NoteFilter:
     ids: frozenset[str] | None = None
 
     def where(self) -> tuple[str, list[Any]]:
-        clauses = ["n.deleted = 0"]
+        clauses: list[str] = []
         params: list[Any] = []
+        if self.ids is not None:
+            # First, and with the deleted test kept off its index, so that SQLite looks
+            # the few ids up rather than walking every live note.
+            clauses.append("n.id IN (SELECT value FROM json_each(?))")
+            params.append(json.dumps(sorted(self.ids)))
+            clauses.append("+n.deleted = 0")
+        else:
+            clauses.append("n.deleted = 0")
         if self.source is not None:
             clauses.append("n.source = ?")
             params.append(str(self.source))
@@ -126,12 +134,9 @@ class NoteFilter:
             params.append(self.finding)
         if self.untagged:
             clauses.append(
-                "NOT EXISTS (SELECT 1 FROM links l JOIN findings f ON f.id = l.finding_id "
-                "AND f.deleted = 0 WHERE l.note_id = n.id)"
+                "NOT EXISTS (SELECT 1 FROM json_each(n.findings) j "
+                "JOIN findings f ON f.id = j.value AND f.deleted = 0)"
             )
-        if self.ids is not None:
-            clauses.append("n.id IN (SELECT value FROM json_each(?))")
-            params.append(json.dumps(sorted(self.ids)))
         return " AND ".join(clauses), params
 
 
@@ -1006,15 +1011,17 @@ class Store:
         out: dict[str, dict[str, Any]] = {
             f: {"notes": 0, "sources": {}, "authors": set()} for f in self._live_findings()
         }
+        # One pass over the notes, counted in SQL: far cheaper than a lookup per link.
         rows = self.conn.execute(
-            "SELECT l.finding_id, n.source, n.author FROM links l "
-            "JOIN notes n ON n.id = l.note_id AND n.deleted = 0 "
-            "JOIN findings f ON f.id = l.finding_id AND f.deleted = 0"
+            "SELECT j.value, n.source, n.author, count(*) FROM notes n, json_each(n.findings) j "
+            "WHERE n.deleted = 0 GROUP BY 1, 2, 3"
         )
-        for finding_id, source, author in rows:
-            entry = out[finding_id]
-            entry["notes"] += 1
-            entry["sources"][source] = entry["sources"].get(source, 0) + 1
+        for finding_id, source, author, count in rows:
+            entry = out.get(finding_id)
+            if entry is None:
+                continue
+            entry["notes"] += count
+            entry["sources"][source] = entry["sources"].get(source, 0) + count
             entry["authors"].add(author)
         return out
 
