@@ -1,0 +1,146 @@
+"""Commands for team work: pack, join, merge, conflicts and resolve."""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+from typing import Any
+
+from fieldwork.cli.core import opened
+from fieldwork.errors import FieldworkError, InvalidValue
+
+
+def add_commands(sub: Any) -> None:
+    p = sub.add_parser("pack", help="write an encrypted pack of this copy, for the team")
+    p.add_argument("file", help="the inspection file, F.fieldwork")
+    p.add_argument("-o", "--output", required=True, help="the pack to write, X.fwpack")
+    _passphrase_option(p)
+    p.set_defaults(handler=cmd_pack)
+
+    p = sub.add_parser("merge", help="merge team members' packs into this copy")
+    p.add_argument("file")
+    p.add_argument("packs", nargs="+", metavar="PACK")
+    _passphrase_option(p)
+    p.set_defaults(handler=cmd_merge)
+
+    p = sub.add_parser("join", help="make your own copy of an inspection from the lead's pack")
+    p.add_argument("pack")
+    p.add_argument("-o", "--output", required=True, help="your new copy, MINE.fieldwork")
+    p.add_argument("--as", dest="as_name", required=True, metavar="NAME",
+                   help="who you are in the team (name or id)")
+    _passphrase_option(p)
+    p.set_defaults(handler=cmd_join)
+
+    p = sub.add_parser("conflicts", help="list the open conflicts, with both versions")
+    p.add_argument("file")
+    p.set_defaults(handler=cmd_conflicts)
+
+    p = sub.add_parser("resolve", help="settle a conflict by choosing a version or a text")
+    p.add_argument("file")
+    p.add_argument("conflict_id", metavar="CONFLICT_ID", help="its id, or a unique start of it")
+    how = p.add_mutually_exclusive_group(required=True)
+    how.add_argument("--take", choices=["mine", "theirs"], help="keep one version")
+    how.add_argument("--text", help="a merged text (for a note or a finding)")
+    p.add_argument("--by", help="record the resolution as made by this inspector")
+    p.set_defaults(handler=cmd_resolve)
+
+
+def _passphrase_option(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--passphrase-file", required=True, metavar="P",
+                   help="a file holding the team passphrase")
+
+
+def read_passphrase(path: str) -> str:
+    """The passphrase in a file: its text without the final line break."""
+    try:
+        text = Path(path).read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise FieldworkError(f"{path}: no such passphrase file") from None
+    except UnicodeDecodeError:
+        raise FieldworkError(f"{path}: the passphrase file is not UTF-8 text") from None
+    except OSError as err:
+        raise FieldworkError(f"{path}: cannot read the passphrase file ({err.strerror})") from None
+    passphrase = text.removesuffix("\n").removesuffix("\r")
+    if not passphrase:
+        raise InvalidValue(f"{path}: the passphrase file is empty")
+    return passphrase
+
+
+def cmd_pack(args: argparse.Namespace) -> int:
+    from fieldwork.packs import export_pack
+
+    passphrase = read_passphrase(args.passphrase_file)
+    with opened(args.file) as store:
+        info = export_pack(store, args.output, passphrase)
+    print(f"wrote {info.path} ({info.size:,} bytes) from {info.header.sender_name}")
+    return 0
+
+
+def cmd_merge(args: argparse.Namespace) -> int:
+    from fieldwork.packs import count_conflicts, merge_packs
+
+    passphrase = read_passphrase(args.passphrase_file)
+    with opened(args.file) as store:
+        summaries = merge_packs(store, args.packs, passphrase)
+        open_conflicts = count_conflicts(store)
+    for summary in summaries:
+        print(summary.describe())
+    if open_conflicts:
+        print(f"{open_conflicts} conflict(s) open; see 'fieldwork conflicts {args.file}'")
+    return 0
+
+
+def cmd_join(args: argparse.Namespace) -> int:
+    from fieldwork.packs import join_pack
+
+    passphrase = read_passphrase(args.passphrase_file)
+    store = join_pack(args.pack, args.output, passphrase, args.as_name)
+    try:
+        me = store.inspector(store.me).name
+        notes, findings = store.count_notes(), len(store.findings())
+    finally:
+        store.close()
+    print(f"joined as {me}: wrote {args.output} ({notes} notes, {findings} findings)")
+    return 0
+
+
+def cmd_conflicts(args: argparse.Namespace) -> int:
+    from fieldwork.packs import list_conflicts
+
+    with opened(args.file) as store:
+        conflicts = list_conflicts(store)
+        names = {i.id: i.name for i in store.inspectors()}
+    if not conflicts:
+        print("no open conflicts")
+        return 0
+    for c in conflicts:
+        print(f"conflict {c.id}  {c.kind} {c.row_id}")
+        for side, by, at, deleted in (
+            ("mine", c.mine_by, c.mine_at, c.mine_deleted),
+            ("theirs", c.theirs_by, c.theirs_at, c.theirs_deleted),
+        ):
+            state = "  (deleted)" if deleted else ""
+            print(f"  {side + ':':8}{names.get(by, by or 'unknown')}, {at}{state}")
+        for name in c.differing:
+            if name == "deleted":
+                continue
+            print(f"  {name}:")
+            print(f"    mine:   {_shown(c.mine.get(name))}")
+            print(f"    theirs: {_shown(c.theirs.get(name))}")
+    return 0
+
+
+def _shown(value: Any) -> str:
+    return " ".join(str(value).split()) if isinstance(value, str) else repr(value)
+
+
+def cmd_resolve(args: argparse.Namespace) -> int:
+    from fieldwork.packs import resolve_conflict
+
+    with opened(args.file) as store:
+        by = store.inspector(args.by).id if args.by else None
+        changes = resolve_conflict(store, args.conflict_id, take=args.take, text=args.text, by=by)
+    what = f"kept {args.take}" if args.take else "wrote the merged text"
+    ids = sorted(changes.notes or changes.findings or changes.cases or changes.inspectors)
+    print(f"resolved: {what}" + (f" for {ids[0]}" if ids else ""))
+    return 0

@@ -1,0 +1,370 @@
+"""Merging packs into a copy.
+
+Every pack is read, authenticated and checked first, and folded into an in-memory view of
+this copy's rows, one pack after another; only then is the result written, in one
+transaction. So a bad pack anywhere in the list changes nothing, and a row that several
+packs bring is written once. See :mod:`fieldwork.packs.lattice` for how versions join.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from fieldwork.errors import BadPack
+from fieldwork.packs import container, snapshot
+from fieldwork.packs.lattice import RowState, Version, join, maximal, sibling_id, vector
+from fieldwork.store import Store
+from fieldwork.store import rows as R
+from fieldwork.store.schema import REPLICATED_TABLES
+
+#: Called as a merge goes: (steps done, steps in all, what is happening).
+Progress = Callable[[int, int, str], None]
+
+_HISTORY_COLUMNS = "id, tbl, row_id, at, by, op, before, after"
+_ISSUE_COLUMNS = "id, at, by, sha256, pdf, supersedes"
+_TEXT_COLUMNS = ("created_at", "created_by", "modified_at", "modified_by")
+
+
+@dataclass
+class MergeSummary:
+    """What merging one pack did to this copy (rows of every kind)."""
+
+    pack: str
+    sender: str
+    made_at: str
+    added: int = 0
+    updated: int = 0
+    deleted: int = 0
+    conflicts: int = 0
+    #: When it was merged (set in entries of :func:`merges_log`).
+    at: str = ""
+
+    @property
+    def counts(self) -> tuple[int, int, int, int]:
+        return (self.added, self.updated, self.deleted, self.conflicts)
+
+    def describe(self) -> str:
+        """One line for a person: which pack, from whom, and what it changed."""
+        return (
+            f"merged {self.pack} from {self.sender} (made {self.made_at}): "
+            f"{self.added} added, {self.updated} updated, {self.deleted} deleted, "
+            f"{self.conflicts} in conflict"
+        )
+
+
+def merge_packs(
+    store: Store,
+    paths: Sequence[str | Path],
+    passphrase: str,
+    *,
+    progress: Progress | None = None,
+) -> list[MergeSummary]:
+    """Merge packs into ``store``: all of them, or (on any error) none.
+
+    :raises BadPack: a pack is unreadable, damaged, for another passphrase, inspection or
+        a newer schema; the message names the file
+    :raises ReadOnly: the inspection file cannot be written
+    """
+    store._require_writable()
+    packs = [Path(p) for p in paths]
+    for path in packs:
+        snapshot.check_header(container.read_header(path), path, store.inspection_id)
+    report = progress or (lambda done, total, what: None)
+    total = len(packs) + 1
+    fold = Fold(store)
+    summaries: list[MergeSummary] = []
+    for done, path in enumerate(packs):
+        report(done, total, f"reading {path.name}")
+        header, payload = container.read_pack(path, passphrase)
+        snapshot.check_header(header, path, store.inspection_id)
+        image = snapshot.open_image(payload, header, path)
+        del payload
+        summary = MergeSummary(pack=path.name, sender=header.sender_name, made_at=header.made_at)
+        try:
+            _check_not_a_file_copy(store, image, header, path)
+            fold.add_image(image, summary)
+        except (sqlite3.Error, ValueError, KeyError) as err:
+            raise BadPack(f"{path}: the pack is damaged ({err})") from None
+        finally:
+            image.close()
+        summaries.append(summary)
+    report(len(packs), total, "writing")
+    fold.write(summaries)
+    report(total, total, "done")
+    return summaries
+
+
+def _check_not_a_file_copy(
+    store: Store, image: sqlite3.Connection, header: container.PackHeader, path: Path
+) -> None:
+    """Refuse a pack from a copy of this very file that has gone its own way.
+
+    Such a copy writes versions under this copy's replica id, so the two could hold
+    different versions under one version vector. Packs from this copy itself are fine.
+    """
+    if header.replica != store.replica:
+        return
+    row = image.execute("SELECT value FROM meta WHERE key = 'clock'").fetchone()
+    if row is not None and int(row[0]) > int(store.meta("clock") or 0):
+        raise BadPack(
+            f"{path}: made from a copy of this inspection file, not from a copy made by "
+            "joining; it cannot be merged safely"
+        )
+
+
+def merges_log(store: Store) -> list[MergeSummary]:
+    """The packs merged into this copy, oldest first."""
+    return [
+        MergeSummary(
+            pack=r["pack"], sender=r["sender"], made_at=r["made_at"], added=r["added"],
+            updated=r["updated"], deleted=r["deleted"], conflicts=r["conflicts"], at=r["at"],
+        )
+        for r in store.merge_rows()
+    ]
+
+
+@dataclass
+class _Table:
+    """One table's view during a fold: what is stored, and what the packs have brought."""
+
+    name: str
+    spec: R.TableSpec
+    #: The stored rows: id → (seq, vv text).
+    index: dict[str, tuple[int, str]]
+    #: Ids of stored rows with siblings.
+    conflicted: set[str]
+    #: The stored state of every row the fold had to look at (None: not stored).
+    before: dict[str, RowState | None] = field(default_factory=dict)
+    #: The joined state of those rows.
+    after: dict[str, RowState] = field(default_factory=dict)
+    #: Rows no stored or other version is known of yet, as read from a pack.
+    fresh: dict[str, tuple[Any, ...]] = field(default_factory=dict)
+
+
+class Fold:
+    """This copy's rows with packs joined in, held in memory until :meth:`write`."""
+
+    def __init__(self, store: Store) -> None:
+        self.store = store
+        self.tables = {
+            name: _Table(name, R.SPECS[name], store.version_index(name),
+                         store.conflicted_ids(name))
+            for name in REPLICATED_TABLES
+        }
+        self.history: dict[str, tuple[Any, ...]] = {}
+        self.issues: dict[str, tuple[Any, ...]] = {}
+
+    # ------------------------------------------------------------------ reading
+    def add_image(self, image: sqlite3.Connection, summary: MergeSummary) -> None:
+        """Join every row of a pack's snapshot into the fold, counting into ``summary``.
+
+        :raises ValueError: the snapshot holds rows this Fieldwork would never write
+        """
+        image.row_factory = None
+        _check_image(image, self.tables.values())
+        siblings = self._image_siblings(image)
+        for table in self.tables.values():
+            wanted = {
+                row_id
+                for row_id, vv in image.execute(f"SELECT id, vv FROM {table.name}")
+                if (table.name, row_id) in siblings or not self._known(table, row_id, vv)
+            }
+            if not wanted:
+                continue
+            cols = ", ".join(("id", *table.spec.columns, *Store.VERSION_TAIL))
+            for row in image.execute(f"SELECT {cols} FROM {table.name} ORDER BY seq"):
+                if row[0] in wanted:
+                    self._add_row(table, row, siblings.get((table.name, row[0]), ()), summary)
+        for entry in image.execute(f"SELECT {_HISTORY_COLUMNS} FROM history ORDER BY seq"):
+            self.history.setdefault(entry[0], entry)
+        for issue in image.execute(f"SELECT {_ISSUE_COLUMNS} FROM issues"):
+            self.issues.setdefault(issue[0], issue)
+
+    def _known(self, table: _Table, row_id: str, vv: str) -> bool:
+        """Whether the fold holds this version of the row as its only one already."""
+        current = table.after.get(row_id)
+        if current is not None:
+            return current.winner.vv == vv and not current.siblings
+        fresh = table.fresh.get(row_id)
+        if fresh is not None:
+            return bool(fresh[-6] == vv)
+        stored = table.index.get(row_id)
+        return stored is not None and stored[1] == vv and row_id not in table.conflicted
+
+    def _image_siblings(self, image: sqlite3.Connection) -> dict[tuple[str, str], list[Version]]:
+        out: dict[tuple[str, str], list[Version]] = {}
+        for tbl, row_id, vv, deleted, data, at, by in image.execute(
+            "SELECT tbl, row_id, vv, deleted, data, modified_at, modified_by FROM conflicts"
+        ):
+            content = json.loads(data)
+            values = self.tables[tbl].spec.encode(content)
+            out.setdefault((tbl, row_id), []).append(Version(vv, bool(deleted), values, at, by))
+        return out
+
+    def _add_row(
+        self, table: _Table, row: tuple[Any, ...], extra: Sequence[Version], summary: MergeSummary
+    ) -> None:
+        row_id, vv = row[0], row[-6]
+        current = table.after.get(row_id)
+        if current is None:
+            fresh = table.fresh.get(row_id)
+            if fresh is not None:
+                if fresh[-6] == vv and not extra:
+                    return
+                current = _state(table.spec, table.fresh.pop(row_id))
+                table.before[row_id] = None
+                table.after[row_id] = current
+            elif row_id not in table.index:
+                if extra:
+                    table.before[row_id] = None
+                    table.after[row_id] = _state(table.spec, row, extra)
+                    summary.conflicts += 1
+                else:
+                    table.fresh[row_id] = row
+                summary.added += not row[-5]
+                return
+            elif not extra and table.index[row_id][1] == vv and row_id not in table.conflicted:
+                return
+        elif not extra and current.winner.vv == vv and not current.siblings:
+            return
+        incoming = _state(table.spec, row, extra)
+        if current is None:
+            current = self._stored(table, row_id)
+        merged = join(current, incoming)
+        table.after[row_id] = merged
+        if merged.vvs == current.vvs and merged.winner.vv == current.winner.vv:
+            return
+        old, new = current.winner, merged.winner
+        if new.vv != old.vv:
+            if new.deleted and not old.deleted:
+                summary.deleted += 1
+            elif old.deleted and not new.deleted:
+                summary.added += 1
+            elif not new.deleted:
+                summary.updated += 1
+        summary.conflicts += bool(merged.siblings) and merged.vvs != current.vvs
+
+    def _stored(self, table: _Table, row_id: str) -> RowState:
+        """The stored state of a row, read when a pack first brings something new for it."""
+        row = self.store.raw_row(table.name, row_id)
+        assert row is not None
+        siblings = tuple(
+            Version(s["vv"], bool(s["deleted"]), table.spec.encode(json.loads(s["data"])),
+                    s["modified_at"], s["modified_by"])
+            for s in self.store.sibling_rows(table.name, row_id)
+        )
+        state = RowState(
+            Version(row["vv"], bool(row["deleted"]), tuple(row[c] for c in table.spec.columns),
+                    row["modified_at"], row["modified_by"]),
+            siblings, row["created_at"], row["created_by"],
+        )
+        table.before[row_id] = state
+        return state
+
+    # ------------------------------------------------------------------ writing
+    def write(self, summaries: Iterable[MergeSummary]) -> None:
+        """Write the joined rows, the new history and the merge log, in one transaction."""
+        store = self.store
+        with store.atomic(), store.bulk_writes():
+            for table in self.tables.values():
+                self._write_table(table)
+            store.add_history(sorted(self.history.values(), key=lambda e: (e[3], e[0])))
+            store.add_issues(self.issues.values())
+            for summary in summaries:
+                store.record_merge(
+                    pack=summary.pack, sender=summary.sender, made_at=summary.made_at,
+                    counts=summary.counts,
+                )
+        store.invalidate_caches()
+
+    def _write_table(self, table: _Table) -> None:
+        spec = table.spec
+        inserts: list[tuple[Any, ...]] = []
+        replaces: list[tuple[int, dict[str, Any] | None, tuple[Any, ...]]] = []
+        changed: list[str] = []
+        siblings: list[tuple[Any, ...]] = []
+        for row_id, state in table.after.items():
+            before = table.before[row_id]
+            if before is None:
+                inserts.append(_row_tuple(row_id, state))
+            elif state.winner.vv != before.winner.vv:
+                old = None if before.winner.deleted else _content(spec, before.winner)
+                replaces.append((table.index[row_id][0], old, _row_tuple(row_id, state)))
+            old_siblings = frozenset(s.vv for s in before.siblings) if before else frozenset()
+            if frozenset(s.vv for s in state.siblings) != old_siblings:
+                changed.append(row_id)
+                siblings.extend(_sibling_tuple(table.name, spec, row_id, s) for s in state.siblings)
+        inserts.extend(table.fresh.values())
+        inserts.sort(key=lambda r: r[0])
+        self.store.insert_versions(table.name, inserts)
+        self.store.replace_versions(table.name, replaces)
+        self.store.set_siblings(table.name, changed, siblings)
+
+
+def _check_image(image: sqlite3.Connection, tables: Iterable[_Table]) -> None:
+    """Refuse a snapshot with rows this Fieldwork would never write.
+
+    Checked in SQL, and each distinct version vector once, so that it stays cheap.
+    """
+    known = ", ".join(f"'{t.name}'" for t in tables)
+    for table in tables:
+        rules = [
+            "typeof(id) = 'text'", "typeof(vv) = 'text'", "deleted IN (0, 1)",
+            *(f"({c} IS NULL OR json_valid({c}))" for c in table.spec.json_columns),
+            *(f"typeof({c}) = 'text'" for c in _TEXT_COLUMNS),
+        ]
+        bad = image.execute(
+            f"SELECT id FROM {table.name} WHERE NOT ({' AND '.join(rules)}) LIMIT 1"
+        ).fetchone()
+        if bad is not None:
+            raise ValueError(f"a malformed {table.spec.kind} row {bad[0]!r}")
+        for (vv,) in image.execute(f"SELECT DISTINCT vv FROM {table.name}"):
+            vector(vv)
+    bad = image.execute(
+        f"SELECT row_id FROM conflicts WHERE NOT (tbl IN ({known}) AND typeof(row_id) = 'text' "
+        "AND typeof(vv) = 'text' AND json_valid(data) AND json_type(data) = 'object' "
+        "AND deleted IN (0, 1)) LIMIT 1"
+    ).fetchone()
+    if bad is not None:
+        raise ValueError(f"a malformed conflict of row {bad[0]!r}")
+    for (vv,) in image.execute("SELECT DISTINCT vv FROM conflicts"):
+        vector(vv)
+    bad = image.execute(
+        "SELECT id FROM history WHERE NOT (typeof(id) = 'text' AND typeof(tbl) = 'text' "
+        "AND typeof(row_id) = 'text' AND typeof(at) = 'text' AND typeof(by) = 'text' "
+        "AND typeof(op) = 'text' AND (before IS NULL OR json_valid(before)) "
+        "AND (after IS NULL OR json_valid(after))) LIMIT 1"
+    ).fetchone()
+    if bad is not None:
+        raise ValueError(f"a malformed history entry {bad[0]!r}")
+
+
+def _state(spec: R.TableSpec, row: tuple[Any, ...], extra: Sequence[Version] = ()) -> RowState:
+    """A pack's row (and its siblings in the pack) as a row state."""
+    width = len(spec.columns)
+    version = Version(row[-6], bool(row[-5]), tuple(row[1 : 1 + width]), row[-2], row[-1])
+    if not extra:
+        return RowState(version, (), row[-4], row[-3])
+    winner, siblings = maximal((version, *extra))
+    return RowState(winner, siblings, row[-4], row[-3])
+
+
+def _content(spec: R.TableSpec, version: Version) -> dict[str, Any]:
+    return spec.decode(dict(zip(spec.columns, version.values, strict=True)))
+
+
+def _row_tuple(row_id: str, state: RowState) -> tuple[Any, ...]:
+    w = state.winner
+    return (row_id, *w.values, w.vv, int(w.deleted), state.created_at, state.created_by,
+            w.modified_at, w.modified_by)
+
+
+def _sibling_tuple(table: str, spec: R.TableSpec, row_id: str, s: Version) -> tuple[Any, ...]:
+    data = json.dumps(_content(spec, s), ensure_ascii=False, sort_keys=True)
+    return (sibling_id(table, row_id, s.vv), row_id, s.vv, int(s.deleted), data, s.modified_at,
+            s.modified_by)
