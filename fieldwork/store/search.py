@@ -19,7 +19,7 @@ MARK_OPEN = "\x02"
 MARK_CLOSE = "\x03"
 
 #: Above this many matching notes, rank only the newest this many.
-RANK_WINDOW = 1000
+RANK_WINDOW = 500
 
 #: The shortest last word that also matches as a prefix while typing.
 MIN_PREFIX = 3
