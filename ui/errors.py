@@ -37,7 +37,8 @@ _ADVICE: tuple[tuple[type[FieldworkError], str, str], ...] = (
     (NotAnInspection, "Not an inspection file",
      "Choose a .fieldwork file made by Fieldwork."),
     (LetterFrozen, "The letter has been issued",
-     "Its findings cannot change without a re-issue."),
+     "An issued letter is frozen: its fields and findings cannot change. To change them, "
+     "choose Letter ▸ Reopen for Re-issue…; the issued letter stays on record."),
     (NotFound, "No longer there",
      "It may have been deleted, perhaps in a merged pack."),
     (InvalidValue, "That cannot be saved", ""),

@@ -103,11 +103,13 @@ class MainWindow(QMainWindow):
         session_opened(): a file was opened and its first rows are in the list.
         overview_applied(): the counts were recomputed and every view shows them.
         search_shown(str): the results of this query are in the list.
+        changes_applied(object): a write's Changes were applied to the views.
     """
 
     session_opened = Signal()
     overview_applied = Signal()
     search_shown = Signal(str)
+    changes_applied = Signal(object)
 
     def __init__(self, settings: Settings | None = None, tasks: TaskManager | None = None) -> None:
         super().__init__()
@@ -129,6 +131,12 @@ class MainWindow(QMainWindow):
         self._build_actions()
         self._restore_geometry()
         self._set_open(False)
+        from ui.team import install_team_actions
+
+        self.team = install_team_actions(self)
+        from ui.letter import install_letter
+
+        self.letter = install_letter(self)
 
     # ================================================================== building
     def _build(self) -> None:
@@ -532,9 +540,11 @@ class MainWindow(QMainWindow):
         if session is None:
             return
         self.editor.flush()
+        self.letter.workspace.flush()
         self.session = None
         self.overview = None
         self.undo_stack.clear()
+        self.letter.session_closed()
         self.search.blockSignals(True)
         self.search.clear()
         self.search.blockSignals(False)
@@ -552,6 +562,7 @@ class MainWindow(QMainWindow):
 
     def closeEvent(self, event: QCloseEvent) -> None:
         self.editor.flush()
+        self.letter.workspace.flush()
         self._save_geometry()
         session = self.session
         self.session = None
@@ -560,6 +571,7 @@ class MainWindow(QMainWindow):
             session.close_reader()
             self.tasks.run(session.close_writer, lambda _f: None)
         self.tasks.shutdown()
+        self.letter.workspace.shutdown()
         super().closeEvent(event)
 
     # ================================================================= writing
@@ -598,10 +610,12 @@ class MainWindow(QMainWindow):
 
     def undo(self) -> None:
         self.editor.flush()
+        self.letter.workspace.flush()
         self.undo_stack.undo()
 
     def redo(self) -> None:
         self.editor.flush()
+        self.letter.workspace.flush()
         self.undo_stack.redo()
 
     def apply_changes(self, changes: Changes) -> None:
@@ -629,6 +643,7 @@ class MainWindow(QMainWindow):
                 self.editor.saved(current)
         if changes.inspection or changes.inspectors:
             session.reader.invalidate_caches()
+        self.changes_applied.emit(changes)
         self.refresh_overview()
 
     def _refresh_notes(self) -> None:

@@ -1,4 +1,5 @@
-"""Screenshots for docs/: the main window, the findings board and the coverage matrix.
+"""Screenshots for docs/: the main window, the findings board, the coverage matrix and the
+letter workspace.
 
 Run under Xvfb: ``xvfb-run -s "-screen 0 1600x1000x24" python -m ui --screenshots docs``.
 """
@@ -27,7 +28,7 @@ def take(window: object, folder: Path) -> None:
         steps.append(fn)
 
     def run_next() -> None:
-        if not w.tasks.idle:
+        if not w.tasks.idle or not w.letter.workspace.idle:
             QTimer.singleShot(100, run_next)
             return
         if not steps:
@@ -67,5 +68,13 @@ def take(window: object, folder: Path) -> None:
 
     for step in (pose_main, pick_note, grab_main, pose_board, grab_board, pose_coverage,
                  grab_coverage):
+        later(step)
+    from ui.letter.screenshots import letter_steps
+
+    for step in letter_steps(w, folder):
+        later(step)
+    from ui.team.screenshots import team_steps
+
+    for step in team_steps(w, folder):
         later(step)
     QTimer.singleShot(600, run_next)

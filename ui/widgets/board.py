@@ -188,8 +188,10 @@ class FindingsBoard(QWidget):
         self.view.setObjectName("findingsBoard")
         self.view.setAccessibleName("Findings board")
         self.view.setModel(model)
-        self.hint = QLabel("Drag notes onto a finding to tag them. Drag a finding to reorder "
-                           "it or move it to another section.")
+        self.frozen = False
+        self._hint = ("Drag notes onto a finding to tag them. Drag a finding to reorder it or "
+                      "move it to another section.")
+        self.hint = QLabel(self._hint)
         self.hint.setWordWrap(True)
         self.hint.setStyleSheet("color: palette(mid);")
         self.add_button = QPushButton("&Add finding")
@@ -235,9 +237,26 @@ class FindingsBoard(QWidget):
         self.finding_selected.emit(self.current_finding() or "")
 
     def update_buttons(self) -> None:
-        has = self.current_finding() is not None
+        has = self.current_finding() is not None and not self.frozen
         for b in (self.up_button, self.down_button, self.delete_button):
             b.setEnabled(has)
+        self.add_button.setEnabled(not self.frozen)
+
+    def set_frozen(self, why: str | None) -> None:
+        """Refuse edits (the letter is issued), saying ``why``; None allows them again.
+
+        Notes can still be dropped onto findings: tags do not change the issued letter.
+        """
+        self.frozen = why is not None
+        self.hint.setText(why or self._hint)
+        self.hint.setStyleSheet("color: #1b6e35; font-weight: bold;" if why
+                                else "color: palette(mid);")
+        self.view.setEditTriggers(
+            QAbstractItemView.EditTrigger.NoEditTriggers if why else
+            QAbstractItemView.EditTrigger.EditKeyPressed
+            | QAbstractItemView.EditTrigger.DoubleClicked)
+        self.view.setDragEnabled(why is None)
+        self.update_buttons()
 
     def current_finding(self) -> str | None:
         index = self.view.currentIndex()

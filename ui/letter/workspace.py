@@ -1,0 +1,988 @@
+"""The letter workspace: the form, the live preview and the readiness checks, with the
+letter's state and the actions that move it: QA, issue, reopen, print, export.
+
+How a refresh goes (never on the GUI thread):
+
+1. :func:`~ui.letter.work.read_snapshot` reads the letter's input on the worker, which owns
+   the writer store (after an edit of the letter's fields alone, only the inspection's
+   record is read again);
+2. the letter is compiled and the pages in sight are rasterised: on the worker straight
+   after the read when the last compile took under 0.15 s (nothing competes with it
+   there), else on the letter thread (:class:`~ui.letter.background.Background`), so that a big
+   inspection does not hold up saving notes;
+3. the GUI thread shows whichever result is newest and drops stale ones; then the pages
+   out of sight are rasterised, and the checks run and the generated paragraphs are made,
+   on the letter thread.
+
+Edits in the form are saved 300 ms after the last keystroke, through the undo stack
+(:class:`~ui.letter.commands.EditLetter`). The worker reads and renders the letter again
+in the same job as the write, and the write's ``Changes`` show it.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Protocol
+
+from PySide6.QtCore import QSizeF, Qt, QTimer, Signal
+from PySide6.QtGui import QAction, QGuiApplication, QImage, QKeySequence, QShowEvent
+from PySide6.QtPrintSupport import QPrinter, QPrintPreviewDialog
+from PySide6.QtWidgets import (
+    QDialog,
+    QFileDialog,
+    QFrame,
+    QHBoxLayout,
+    QLabel,
+    QPushButton,
+    QSizePolicy,
+    QSplitter,
+    QStatusBar,
+    QToolButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from fieldwork.errors import FieldworkError
+from fieldwork.model import Changes, Finding, Inspection, LetterState
+from ui.errors import show_error
+from ui.letter import dialogs, printing
+from ui.letter.appendix import AppendixExport
+from ui.letter.background import Background
+from ui.letter.checks_view import ChecksList
+from ui.letter.commands import EditLetter
+from ui.letter.form import LetterForm
+from ui.letter.pages import page_count, rasterise
+from ui.letter.preview import PageView
+from ui.letter.work import (
+    LetterSnapshot,
+    Readiness,
+    compile_pdf,
+    describe_issue,
+    keep_signature,
+    read_snapshot,
+    readiness,
+)
+from ui.operations import Op, TaskManager
+from ui.session import template_names
+
+if TYPE_CHECKING:
+    from fieldwork.checks import CheckResult
+    from fieldwork.store import LetterIssue, Store
+    from ui.session import Session
+
+#: Typing is saved this long after the last keystroke.
+SAVE_DELAY_MS = 300
+#: A letter that compiled and rasterised faster than this last time is made on the worker
+#: right after reading it; a slower one on the letter thread.
+INLINE_RENDER_SECONDS = 0.15
+
+BANNER = {
+    LetterState.DRAFT: ("DRAFT", "#3d5a80", "#e8eef6"),
+    LetterState.QA: ("IN QA", "#8a5300", "#fbf0dc"),
+    LetterState.ISSUED: ("ISSUED", "#1b6e35", "#e3f3e7"),
+}
+
+
+class LetterHost(Protocol):
+    """What the workspace needs from its window (the main window has it all)."""
+
+    session: Session | None
+    tasks: TaskManager
+
+    def write(self, fn: Callable[[Store], Changes],
+              on_failure: Callable[[FieldworkError], None] | None = None,
+              on_success: Callable[[Changes], None] | None = None) -> None: ...
+
+    def push(self, command: Any) -> None: ...
+
+    def apply_changes(self, changes: Changes) -> None: ...
+
+    def statusBar(self) -> QStatusBar: ...
+
+
+@dataclass
+class Rendered:
+    """A compiled letter's pages, for one refresh."""
+
+    gen: int
+    pdf: bytes
+    sizes: list[QSizeF]
+    #: None for a page out of sight, rasterised after the others are shown.
+    images: list[QImage | None]
+    scale: float
+    seconds: float
+
+    @property
+    def missing(self) -> list[int]:
+        return [i for i, image in enumerate(self.images) if image is None]
+
+
+@dataclass
+class Read:
+    """What one refresh read: the snapshot, and its pages if they were made on the worker."""
+
+    snapshot: LetterSnapshot
+    rendered: Rendered | FieldworkError | None = None
+
+
+def render_letter(gen: int, snap: LetterSnapshot, scale: float,
+                  pages: list[int] | None = None) -> Rendered:
+    """Compile the letter and rasterise its pages (or those indexed in ``pages``, the ones
+    in sight) at ``scale`` px/pt. No store needed."""
+    started = time.perf_counter()
+    pdf = compile_pdf(snap)
+    images, sizes = rasterise(pdf, scale, pages)
+    return Rendered(gen, pdf, sizes, images, scale, time.perf_counter() - started)
+
+
+class LetterWorkspace(QWidget):
+    """The letter: form, preview and checks.
+
+    Signals:
+        preview_shown(int): a refresh put this many pages on screen.
+        checks_shown(): the checks and generated paragraphs were brought up to date.
+        state_shown(str): the letter's state (draft, qa, issued) as now shown.
+        frozen_changed(str): the letter was issued ("why it is frozen"), or reopened ("").
+        finding_requested(str), note_requested(str), section_requested(str): a check
+            about this finding, note or section was clicked.
+        printed(int): a print job of this many pages was sent.
+        exported(str): the letter or the appendix was written to this path.
+    """
+
+    preview_shown = Signal(int)
+    checks_shown = Signal()
+    state_shown = Signal(str)
+    frozen_changed = Signal(str)
+    finding_requested = Signal(str)
+    note_requested = Signal(str)
+    section_requested = Signal(str)
+    printed = Signal(int)
+    exported = Signal(str)
+
+    def __init__(self, host: LetterHost, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("letterWorkspace")
+        self.host = host
+        self.snapshot: LetterSnapshot | None = None
+        self.readiness: Readiness | None = None
+        self.pdf: bytes | None = None
+        self.last_refresh_seconds = 0.0
+        self._session: Session | None = None
+        self._stored: dict[str, Any] = {}
+        self._dirty: set[str] = set()
+        self._in_flight = 0
+        self._gen = 0
+        self._shown_gen = 0
+        self._reading = False
+        self._read_again = False
+        self._stale = True
+        self._frozen = False
+        self._printing = False
+        self._refresh_started = 0.0
+        self._latest: tuple[Inspection, list[Finding]] | None = None
+        self._full = True
+        self._render_seconds = 0.0
+        #: A read made by the worker straight after a write of the letter's fields.
+        self._prefetched: Read | None = None
+        self.printer: QPrinter | None = None  # kept: a QPrinter must outlive its dialogs
+        self.preview_dialog: QPrintPreviewDialog | None = None
+        self.appendix_export: AppendixExport | None = None
+        self.render_thread = Background("fieldwork-letter", self)
+        self.export_thread = Background("fieldwork-export", self)
+        self._save_timer = QTimer(self)
+        self._save_timer.setSingleShot(True)
+        self._save_timer.setInterval(SAVE_DELAY_MS)
+        self._save_timer.timeout.connect(self.flush)
+        self._build()
+        self._build_actions()
+        self._show_state(None)
+
+    # ================================================================ building
+    def _build(self) -> None:
+        self.banner = QFrame()
+        self.banner.setObjectName("letterBanner")
+        self.badge = QLabel()
+        self.badge.setObjectName("letterBadge")
+        self.banner_text = QLabel()
+        self.banner_text.setObjectName("letterBannerText")
+        self.banner_text.setWordWrap(True)
+        self.banner_text.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.qa_button = QPushButton("Mark for QA")
+        self.issue_button = QPushButton("Issue Letter…")
+        self.reopen_button = QPushButton("Reopen for Re-issue…")
+        self.copy_button = QPushButton("Copy Checksum")
+        self.copy_button.setToolTip("Copy the issued PDF's sha256 checksum")
+        self.copy_button.clicked.connect(self._copy_checksum)
+        for b in (self.qa_button, self.issue_button, self.reopen_button, self.copy_button):
+            b.setAutoDefault(False)
+        self.qa_button.clicked.connect(self.mark_for_qa)
+        self.issue_button.clicked.connect(lambda: self.issue_letter())
+        self.reopen_button.clicked.connect(lambda: self.reopen_letter())
+        row = QHBoxLayout(self.banner)
+        row.setContentsMargins(10, 6, 10, 6)
+        row.addWidget(self.badge)
+        row.addWidget(self.banner_text, 1)
+        row.addWidget(self.qa_button)
+        row.addWidget(self.issue_button)
+        row.addWidget(self.copy_button)
+        row.addWidget(self.reopen_button)
+
+        self.form = LetterForm(template_names())
+        self.form.edited.connect(self._edited)
+        self.form.signature_chosen.connect(self._signature_chosen)
+        self.form.setMinimumWidth(240)
+
+        self.preview = PageView()
+        self.preview.rerender_wanted.connect(self._rerender)
+        self.preview.zoom_changed.connect(self._zoom_shown)
+
+        def tool(text: str, tip: str, slot: Callable[[], None]) -> QToolButton:
+            b = QToolButton()
+            b.setText(text)
+            b.setToolTip(tip)
+            b.setAutoRaise(True)
+            b.clicked.connect(lambda _c=False: slot())
+            return b
+
+        self.zoom_out_button = tool("−", "Zoom out (Ctrl+-)", self.preview.zoom_out)
+        self.zoom_in_button = tool("+", "Zoom in (Ctrl++)", self.preview.zoom_in)
+        self.fit_button = tool("Fit width", "Fit the page to the width",
+                               self.preview.zoom_to_fit_width)
+        self.zoom_label = tool("100%", "The zoom; click for actual size",
+                               self.preview.actual_size)
+        self.zoom_label.setMinimumWidth(48)
+        self.preview_status = QLabel("")
+        self.preview_status.setObjectName("previewStatus")
+        self.preview_status.setStyleSheet("color: palette(placeholder-text);")
+        self.preview_status.setSizePolicy(QSizePolicy.Policy.Ignored,
+                                          QSizePolicy.Policy.Preferred)
+        self.print_button = tool("Print…", "Print the letter (Ctrl+P)",
+                                 lambda: self.print_letter())
+        self.export_button = tool("Export PDF…", "Save the letter as a PDF file (Ctrl+E)",
+                                  lambda: self.export_pdf())
+        bar = QHBoxLayout()
+        bar.setContentsMargins(4, 0, 4, 0)
+        bar.setSpacing(2)
+        for w in (self.zoom_out_button, self.zoom_label, self.zoom_in_button,
+                  self.fit_button):
+            bar.addWidget(w)
+        bar.addSpacing(8)
+        bar.addWidget(self.preview_status, 1)
+        bar.addWidget(self.print_button)
+        bar.addWidget(self.export_button)
+        preview_pane = QWidget()
+        column = QVBoxLayout(preview_pane)
+        column.setContentsMargins(0, 0, 0, 0)
+        column.setSpacing(4)
+        column.addLayout(bar)
+        column.addWidget(self.preview, 1)
+
+        self.checks = ChecksList()
+        self.checks.result_activated.connect(self.go_to)
+        self.checks.setMinimumWidth(150)
+
+        self.splitter = QSplitter(Qt.Orientation.Horizontal)
+        self.splitter.setObjectName("letterSplitter")
+        self.splitter.addWidget(self.form)
+        self.splitter.addWidget(preview_pane)
+        self.splitter.addWidget(self.checks)
+        self.splitter.setStretchFactor(0, 0)
+        self.splitter.setStretchFactor(1, 1)
+        self.splitter.setStretchFactor(2, 0)
+        self.splitter.setChildrenCollapsible(False)
+        self.splitter.setSizes([470, 720, 330])
+
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(6, 6, 6, 0)
+        layout.addWidget(self.banner)
+        layout.addWidget(self.splitter, 1)
+
+    def _build_actions(self) -> None:
+        def action(text: str, slot: Callable[[], Any], shortcut: Any = None,
+                   tip: str = "") -> QAction:
+            a = QAction(text, self)
+            if shortcut is not None:
+                a.setShortcut(QKeySequence(shortcut))
+            if tip:
+                a.setStatusTip(tip)
+            a.triggered.connect(lambda _checked=False: slot())
+            return a
+
+        self.export_action = action("&Export PDF…", self.export_pdf, "Ctrl+E",
+                                    "Save the letter as a PDF file")
+        self.print_action = action("&Print…", self.print_letter, QKeySequence.StandardKey.Print,
+                                   "Print the letter")
+        self.preview_action = action("Print Pre&view…", self.print_preview, "Ctrl+Shift+P",
+                                     "See the letter as it will print")
+        self.qa_action = action("Mark for &QA", self.mark_for_qa, None,
+                                "Send the draft letter for quality assurance")
+        self.issue_action = action("&Issue Letter…", self.issue_letter, None,
+                                   "Run the checks, then freeze the letter and record its "
+                                   "checksum")
+        self.reopen_action = action("&Reopen for Re-issue…", self.reopen_letter, None,
+                                    "Unfreeze an issued letter so it can be changed and "
+                                    "issued again")
+        self.appendix_action = action("Export Evidence &Appendix…", self.export_appendix, None,
+                                      "Every finding with the notes behind it, for quality "
+                                      "assurance (never sent to the authority)")
+        self.refresh_action = action("Re&fresh Preview and Checks", self.refresh, "F5")
+        self.zoom_in_action = action("Zoom &In", self.preview.zoom_in,
+                                     QKeySequence.StandardKey.ZoomIn)
+        self.zoom_out_action = action("Zoom &Out", self.preview.zoom_out,
+                                      QKeySequence.StandardKey.ZoomOut)
+        for a in (self.zoom_in_action, self.zoom_out_action):
+            a.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+            self.addAction(a)
+        self.session_actions = [self.export_action, self.print_action, self.preview_action,
+                                self.qa_action, self.issue_action, self.reopen_action,
+                                self.appendix_action, self.refresh_action]
+
+    # ============================================================== the session
+    @property
+    def session(self) -> Session | None:
+        return self.host.session
+
+    def session_opened(self) -> None:
+        """A file was opened: forget the last one's letter and read this one's."""
+        self._save_timer.stop()
+        self._dirty.clear()
+        self._in_flight = 0
+        self.snapshot = None
+        self.readiness = None
+        self.pdf = None
+        self._stored = {}
+        self._session = self.session
+        self._latest = None
+        self._full = True
+        self._prefetched = None
+        self.preview.clear("The letter is being compiled…")
+        self.checks.set_results(None)
+        self._show_state(None)
+        self._stale = True
+        self.refresh(force=True)
+
+    def clear(self) -> None:
+        """The file was closed."""
+        self._save_timer.stop()
+        self._dirty.clear()
+        self._session = None
+        self.snapshot = None
+        self.pdf = None
+        self._gen += 1
+        self.preview.clear("No inspection is open.")
+        self.checks.set_results(None)
+        self.checks.summary.setText("")
+        self._show_state(None)
+
+    def on_changes(self, changes: Changes) -> None:
+        """Some write finished: the letter may read differently now."""
+        if changes:
+            # A change to the letter's own fields needs only the inspection read again.
+            self.refresh(full=bool(changes.notes or changes.findings or changes.cases
+                                   or changes.inspectors))
+
+    def catch_up(self, inspection: Inspection, findings: list[Finding]) -> None:
+        """Refresh if the letter's record or findings differ from those shown (a change
+        that came without its ``Changes``). A read under way is compared when it is back."""
+        if self._reading:
+            self._latest = (inspection, findings)
+            return
+        snap = self.snapshot
+        if snap is None or (snap.data.inspection, snap.data.findings) != (inspection, findings):
+            self.refresh()
+
+    def showEvent(self, event: QShowEvent) -> None:
+        super().showEvent(event)
+        if self._stale:
+            self.refresh()
+
+    # ================================================================ refreshing
+    @property
+    def idle(self) -> bool:
+        """No refresh, save, print or export is under way (tests and screenshots)."""
+        return (not self._reading and not self._dirty and self._in_flight == 0
+                and self.render_thread.idle and self.export_thread.idle
+                and not self._save_timer.isActive())
+
+    def refresh(self, *, force: bool = False, full: bool = True) -> None:
+        """Read the letter again, then compile, show and check it in the background.
+
+        While the workspace is hidden this only marks it stale; ``force`` reads the letter's
+        state anyway (for the status bar and the findings board), and it is compiled when
+        the workspace is shown. ``full=False`` says only the letter's own fields changed
+        since the last read.
+        """
+        session = self.session
+        if session is None:
+            return
+        self._stale = True
+        self._full = self._full or full
+        if not force and not self.isVisible():
+            return
+        if self._reading:
+            self._read_again = True
+            return
+        shown = self.isVisible()
+        prefetched, self._prefetched = self._prefetched, None
+        if prefetched is not None and shown and not self._full:
+            # Read and rendered by the worker right after this edit was written.
+            self._stale = False
+            self._gen += 1
+            self._refresh_started = time.perf_counter()
+            if isinstance(prefetched.rendered, Rendered):
+                prefetched.rendered.gen = self._gen
+            # (The write that made it is still counted in flight until its callback ends.)
+            self._snapshot_read(self._gen, session, prefetched, writes_done=1)
+            return
+        self._reading = True
+        self._stale = not shown
+        self._gen += 1
+        gen = self._gen
+        self._refresh_started = time.perf_counter()
+        self.preview_status.setText("Updating…")
+        reuse = None if self._full else self.snapshot
+        self._full = False
+        scale = self.preview.raster_scale()
+        in_sight = self.preview.visible_pages()
+        # A letter that compiles in a moment is compiled right after it is read, on the
+        # worker, where nothing competes with it; a slow one goes to the letter thread, so
+        # that notes still save meanwhile.
+        inline = shown and self._render_seconds < INLINE_RENDER_SECONDS
+
+        def read() -> Read | None:
+            if gen != self._gen:
+                return None
+            snap = read_snapshot(session.writer, reuse=reuse)
+            if not inline:
+                return Read(snap)
+            try:
+                return Read(snap, render_letter(gen, snap, scale, in_sight))
+            except FieldworkError as err:
+                return Read(snap, err)
+
+        def failed(err: FieldworkError) -> None:
+            self._reading = False
+            self._full = True
+            self.preview.clear(f"The letter cannot be read: {err}")
+
+        Op(self, read).success(lambda result: self._snapshot_read(gen, session, result)) \
+            .failure(failed).run_in_background(self.host.tasks)
+
+    def _snapshot_read(self, gen: int, session: Session, result: Read | None, *,
+                       writes_done: int = 0) -> None:
+        self._reading = False
+        if session is not self.session or result is None:
+            return
+        snap = result.snapshot
+        if self._read_again:
+            self._read_again = False
+            self.refresh(force=True)
+            return
+        rendered = result.rendered
+        shown = isinstance(rendered, Rendered) and self.isVisible()
+        if isinstance(rendered, Rendered) and shown:
+            self._rendered(rendered)  # the pages first: they are what is awaited
+        self._apply_snapshot(snap, writes_done=writes_done)
+        if self._latest is not None and (snap.data.inspection, snap.data.findings) \
+                != self._latest:
+            self._latest = None
+            self.refresh(force=True)
+            return
+        self._latest = None
+        if not self.isVisible():
+            self._stale = True  # compiled when shown
+            return
+        if shown:
+            pass
+        elif isinstance(rendered, FieldworkError):
+            self._render_failed(rendered)
+        else:
+            scale = self.preview.raster_scale()
+            in_sight = self.preview.visible_pages()
+            self.render_thread.run(
+                lambda: None if gen != self._gen else render_letter(gen, snap, scale, in_sight),
+                self._rendered, on_error=self._render_failed)
+
+        def check() -> Readiness | None:
+            return None if gen != self._gen else readiness(snap)
+
+        self.render_thread.run(check, lambda r: self._checked(gen, r), parent=self)
+
+    def _rendered(self, result: Rendered | None) -> None:
+        if result is None or result.gen != self._gen:
+            return  # a newer refresh is on its way
+        self.pdf = result.pdf
+        self._shown_gen = result.gen
+        self._render_seconds = result.seconds
+        self.preview.show_pages(result.images, result.sizes, result.scale)
+        self.last_refresh_seconds = time.perf_counter() - self._refresh_started
+        pages = len(result.images)
+        self.preview_status.setText(
+            f"{pages} page{'s' if pages != 1 else ''} · updated {time.strftime('%H:%M:%S')}")
+        self.preview_shown.emit(pages)
+        missing, gen, pdf, scale = result.missing, result.gen, result.pdf, result.scale
+        if missing:  # the pages out of sight, now that those in sight are shown
+
+            def rest() -> list[QImage | None] | None:
+                return None if gen != self._gen else rasterise(pdf, scale, missing)[0]
+
+            def arrived(images: list[QImage | None] | None) -> None:
+                if images is not None and gen == self._gen:
+                    self.preview.update_pages(
+                        {i: image for i, image in enumerate(images) if image is not None},
+                        scale)
+
+            self.render_thread.run(rest, arrived, on_error=self._render_failed)
+
+    def _render_failed(self, err: FieldworkError) -> None:
+        self.pdf = None
+        self.preview.clear(f"The letter cannot be compiled: {err}")
+        self.preview_status.setText("Not compiled")
+
+    def _checked(self, gen: int, result: Readiness | None) -> None:
+        if result is None or gen != self._gen:
+            return
+        self.readiness = result
+        if result.error:
+            self.checks.show_error(f"The checks cannot run: {result.error}")
+        else:
+            issued = self.snapshot is not None and self.snapshot.issued
+            self.checks.set_results(result.results, issued=issued)
+        from ui.letter.checks_view import message
+
+        self.form.mark_problems({r.target_id: message(r) for r in result.results
+                                 if r.target == "field" and r.level == "error" and r.target_id})
+        self.form.set_generated(result.summary, result.evidence_statement)
+        self.form.set_extra_fields(result.extra_fields)
+        self.checks_shown.emit()
+
+    def _rerender(self, scale: float) -> None:
+        pdf, gen = self.pdf, self._shown_gen
+        if pdf is None:
+            return
+
+        def render() -> tuple[list[QImage | None], list[QSizeF], float] | None:
+            return None if gen != self._gen else (*rasterise(pdf, scale), scale)
+
+        def done(result: tuple[list[QImage | None], list[QSizeF], float] | None) -> None:
+            if result is not None and gen == self._gen and pdf is self.pdf:
+                self.preview.show_pages(*result)
+
+        self.render_thread.run(render, done, on_error=self._render_failed)
+
+    def _zoom_shown(self, zoom: float) -> None:
+        self.zoom_label.setText(f"{round(zoom * 100)}%")
+
+    # ================================================================== the state
+    def _apply_snapshot(self, snap: LetterSnapshot, *, writes_done: int = 0) -> None:
+        """Show a snapshot's state; and its fields, unless typing or writes would be undone
+        by it (``writes_done`` of the writes in flight are already in the snapshot)."""
+        self.snapshot = snap
+        if not self._dirty and self._in_flight - writes_done <= 0:
+            self._stored = dict(snap.fields)
+            self.form.load(snap.fields)
+        self._show_state(snap)
+
+    def _show_state(self, snap: LetterSnapshot | None) -> None:
+        state = snap.state if snap else None
+        issued = snap is not None and snap.issued
+        writable = snap is not None and snap.writable
+        label, ink, paper = BANNER.get(state or LetterState.DRAFT, BANNER[LetterState.DRAFT])
+        if self.badge.text() != f" {label} ":  # restyling costs a relayout: only on a change
+            self.badge.setText(f" {label} ")
+            self.badge.setStyleSheet(f"QLabel {{ background: {ink}; color: white; "
+                                     "font-weight: bold; padding: 3px 8px; border-radius: 3px; }")
+            self.banner.setStyleSheet(f"QFrame#letterBanner {{ background: {paper}; "
+                                      f"border: 1px solid {ink}; border-radius: 4px; }}")
+        if snap is None:
+            text = "No inspection is open." if self.session is None else "Reading the letter…"
+            self.badge.setVisible(self.session is not None)
+        elif issued:
+            sha = snap.issue.sha256 if snap.issue else ""
+            text = (f"<b>{describe_issue(snap)}</b> · sha256 <code>{sha[:16]}…</code><br>"
+                    "The letter is frozen: its fields and findings cannot change. To change "
+                    "it, reopen it for a re-issue.")
+            self.banner_text.setToolTip(f"sha256 {sha}")
+        elif state == LetterState.QA:
+            text = ("<b>With quality assurance.</b> The letter can still be edited; it prints "
+                    "with a DRAFT mark until it is issued.")
+        else:
+            text = ("<b>Draft.</b> Fill in the letter, put right what the checks list, then "
+                    "mark it for QA or issue it. It prints with a DRAFT mark until issued.")
+        if snap is not None:
+            self.badge.setVisible(True)
+            if not issued:
+                self.banner_text.setToolTip("")
+            if not writable:
+                text += "<br><i>This file is read-only: nothing here can be changed.</i>"
+        if self.banner_text.text() != text:
+            self.banner_text.setText(text)
+        is_open = self.session is not None
+        self.qa_button.setVisible(state in (None, LetterState.DRAFT))
+        self.issue_button.setVisible(not issued)
+        self.reopen_button.setVisible(issued)
+        self.copy_button.setVisible(issued)
+        for widget, on in ((self.qa_button, writable and state == LetterState.DRAFT),
+                           (self.issue_button, writable and not issued),
+                           (self.reopen_button, writable and issued)):
+            widget.setEnabled(on)
+        self.qa_action.setEnabled(writable and state == LetterState.DRAFT)
+        self.issue_action.setEnabled(writable and not issued)
+        self.reopen_action.setEnabled(writable and issued)
+        for a in (self.export_action, self.print_action, self.preview_action,
+                  self.appendix_action, self.refresh_action):
+            a.setEnabled(is_open and not (self._printing and a is self.print_action))
+        self.print_button.setEnabled(is_open and not self._printing)
+        self.export_button.setEnabled(is_open)
+        self.form.set_read_only(not writable or issued)
+        if issued != self._frozen:
+            self._frozen = issued
+            why = ""
+            if issued and snap is not None:
+                why = (f"The letter was {describe_issue(snap)[0].lower()}"
+                       f"{describe_issue(snap)[1:]}; its findings are frozen. To change them, "
+                       "choose Letter ▸ Reopen for Re-issue…")
+            self.frozen_changed.emit(why)
+        self.state_shown.emit(state.value if state else "")
+
+    def _copy_checksum(self) -> None:
+        snap = self.snapshot
+        if snap is not None and snap.issue is not None:
+            QGuiApplication.clipboard().setText(snap.issue.sha256)
+            self.host.statusBar().showMessage("Copied the sha256 checksum", 4000)
+
+    # =================================================================== editing
+    def _edited(self, key: str) -> None:
+        if self.form.read_only:
+            return
+        self._dirty.add(key)
+        self._save_timer.start()
+        self.preview_status.setText("Editing…")
+
+    def flush(self) -> None:
+        """Save what was typed and not yet saved (now, not after the pause)."""
+        self._save_timer.stop()
+        if not self._dirty:
+            return
+        keys, self._dirty = sorted(self._dirty), set()
+        if self.session is None or self.form.read_only:
+            return
+        before: dict[str, Any] = {}
+        after: dict[str, Any] = {}
+        for key in keys:
+            value = self.form.value(key)
+            old = self._stored.get(key)
+            if value != old and not (value in (None, "", [], {}) and old in (None, "", [], {})):
+                before[key], after[key] = old, value
+        if not after:
+            return
+        for key, value in after.items():
+            if value is None:
+                self._stored.pop(key, None)
+            else:
+                self._stored[key] = value
+        self.host.push(EditLetter(self._write, before, after))
+
+    def _write(self, fn: Callable[[Store], Changes],
+               on_failure: Callable[[FieldworkError], None] | None) -> None:
+        """Run an edit of the letter on the worker, counting it until it is back.
+
+        While the letter is in sight, the worker reads and renders it again straight after
+        the write, without a round trip through the GUI thread; :meth:`refresh` then shows
+        that (see ``_prefetched``).
+        """
+        self._in_flight += 1
+        snap, scale, in_sight = self.snapshot, self.preview.raster_scale(), \
+            self.preview.visible_pages()
+        prefetch = (snap is not None and self.isVisible() and not self._full
+                    and self._render_seconds < INLINE_RENDER_SECONDS)
+
+        def write_and_read(store: Store) -> Changes:
+            changes = fn(store)
+            only_fields = changes.inspection and not (changes.notes or changes.findings
+                                                      or changes.cases or changes.inspectors)
+            if prefetch and only_fields and snap is not None:
+                fresh = read_snapshot(store, reuse=snap)
+                try:
+                    self._prefetched = Read(fresh, render_letter(0, fresh, scale, in_sight))
+                except FieldworkError as err:
+                    self._prefetched = Read(fresh, err)
+            return changes
+
+        def settled() -> None:
+            self._in_flight = max(0, self._in_flight - 1)
+
+        def failed(err: FieldworkError) -> None:
+            settled()
+            if on_failure is not None:
+                on_failure(err)
+            self.refresh()  # show what is stored again
+
+        self.host.write(write_and_read, on_failure=failed, on_success=lambda _c: settled())
+
+    def _signature_chosen(self, path: str) -> None:
+        if QImage(path).isNull():
+            show_error(self, FieldworkError(f"{Path(path).name} is not an image Fieldwork "
+                                            "can read; choose a PNG or JPEG file"))
+            return
+        try:
+            kept = keep_signature(path)
+        except FieldworkError as err:
+            show_error(self, err)
+            return
+        self.form.set_signature(str(kept))
+
+    # ==================================================================== checks
+    def go_to(self, result: CheckResult) -> None:
+        """Show what a check is about: a field here, or a finding, note or section."""
+        target, ident = result.target, result.target_id or ""
+        bar = self.host.statusBar()
+        if target == "field":
+            if not self.form.focus_field(ident):
+                bar.showMessage(f"The field {ident} is set elsewhere (the team, say), not in "
+                                "this form.", 6000)
+        elif target == "finding":
+            self.finding_requested.emit(ident)
+        elif target == "note":
+            self.note_requested.emit(ident)
+        elif target == "section":
+            self.section_requested.emit(ident)
+        else:
+            bar.showMessage("This is in the letter's own text: see the preview.", 6000)
+
+    # ================================================================== printing
+    def _with_pdf(self, then: Callable[[bytes], None]) -> None:
+        """The letter's PDF as it prints now (the stored bytes once issued), on the worker."""
+        session = self.session
+        if session is None:
+            return
+        self.flush()
+
+        def compiled(pdf: bytes) -> None:
+            if session is self.session:
+                then(pdf)
+
+        from fieldwork.issuing import letter_pdf
+
+        Op(self, lambda: letter_pdf(session.writer), label="Compiling the letter…") \
+            .success(compiled).run_in_background(self.host.tasks)
+
+    def _printer(self) -> QPrinter:
+        if self.printer is None:
+            self.printer = printing.make_printer()
+        return self.printer
+
+    def print_letter(self, printer: QPrinter | None = None) -> None:
+        """Ctrl+P: the print dialog (printers, copies, page range), then print.
+
+        With ``printer`` given, print to it without asking (scripts and tests).
+        """
+        if self._printing:
+            return
+
+        def ask(pdf: bytes) -> None:
+            target = printer
+            if target is None:
+                target = self._printer()
+                dialog = printing.print_dialog(target, page_count(pdf), self)
+                if printing.exec_dialog(dialog) != QDialog.DialogCode.Accepted:
+                    return
+                target = dialog.printer()
+            self.send_to_printer(target, pdf)
+
+        self._with_pdf(ask)
+
+    def send_to_printer(self, printer: QPrinter, pdf: bytes) -> None:
+        """Paint the letter onto ``printer`` on a background thread."""
+        printing.settle_resolution(printer)
+        self._printing = True
+        self._show_state(self.snapshot)
+        where = printer.outputFileName() or printer.printerName() or "the printer"
+        bar = self.host.statusBar()
+        bar.showMessage(f"Printing the letter on {where}…")
+        self._print_job = printer  # referenced until the job is done
+
+        def done(pages: int) -> None:
+            self._printing = False
+            self._show_state(self.snapshot)
+            bar.showMessage(f"Sent {pages} page{'s' if pages != 1 else ''} to {where}", 8000)
+            self.printed.emit(pages)
+
+        def failed(err: FieldworkError) -> None:
+            self._printing = False
+            self._show_state(self.snapshot)
+            bar.clearMessage()
+            show_error(self, err)
+
+        self.export_thread.run(lambda: printing.paint_pdf(printer, pdf), done, on_error=failed)
+
+    def print_preview(self) -> None:
+        """The letter as it will print, in Qt's print preview (which can print it too)."""
+
+        def show(pdf: bytes) -> None:
+            dialog = QPrintPreviewDialog(self._printer(), self)
+            dialog.setObjectName("printPreview")
+            dialog.setWindowTitle("Print Preview — Letter")
+            dialog.paintRequested.connect(lambda p: self._paint_preview(p, pdf))
+            self.preview_dialog = dialog
+            dialog.resize(900, 1000)
+            printing.exec_dialog(dialog)
+
+        self._with_pdf(show)
+
+    def _paint_preview(self, printer: QPrinter, pdf: bytes) -> None:
+        try:
+            printing.paint_pdf(printer, pdf)
+        except FieldworkError as err:
+            show_error(self, err)
+
+    # ================================================================ exporting
+    def export_pdf(self, path: str | Path | None = None) -> None:
+        """Ctrl+E: save the letter as PDF (the stored bytes once issued)."""
+        session = self.session
+        if session is None:
+            return
+        if path is None:
+            name = self._suggested_name("letter")
+            chosen, _ = QFileDialog.getSaveFileName(self, "Export the Letter as PDF",
+                                                    str(session.path.with_name(name)),
+                                                    "PDF files (*.pdf)")
+            if not chosen:
+                return
+            path = chosen if chosen.lower().endswith(".pdf") else chosen + ".pdf"
+        self.flush()
+        target = Path(path)
+
+        def work() -> Path:
+            from fieldwork.issuing import letter_pdf, write_bytes
+
+            return write_bytes(target, letter_pdf(session.writer))
+
+        def done(written: Path) -> None:
+            self.host.statusBar().showMessage(f"Exported the letter to {written}", 8000)
+            self.exported.emit(str(written))
+
+        Op(self, work, label="Exporting the letter…").success(done) \
+            .run_in_background(self.host.tasks)
+
+    def export_appendix(self, path: str | Path | None = None, *,
+                        show_progress: bool = True) -> AppendixExport | None:
+        """Write the evidence appendix in the background, with progress."""
+        session = self.session
+        if session is None:
+            return None
+        if path is None:
+            name = self._suggested_name("evidence appendix")
+            chosen, _ = QFileDialog.getSaveFileName(
+                self, "Export the Evidence Appendix", str(session.path.with_name(name)),
+                "PDF files (*.pdf)")
+            if not chosen:
+                return None
+            path = chosen if chosen.lower().endswith(".pdf") else chosen + ".pdf"
+        self.flush()
+        export = AppendixExport(Path(path), self)
+        bar = self.host.statusBar()
+
+        def done(written: str) -> None:
+            bar.showMessage(f"Wrote the evidence appendix to {written} — for quality "
+                            "assurance only; never send it to the authority", 10000)
+            self.exported.emit(written)
+
+        def failed(reason: str) -> None:
+            if reason:
+                show_error(self, FieldworkError(f"the evidence appendix was not written: "
+                                                f"{reason}"))
+            else:
+                bar.showMessage("Export of the evidence appendix cancelled", 5000)
+
+        export.finished.connect(done)
+        export.failed.connect(failed)
+        self.appendix_export = export
+        export.start(self.host.tasks, self.export_thread, lambda: session.writer,
+                     show_progress=show_progress)
+        return export
+
+    def _suggested_name(self, what: str) -> str:
+        session = self.session
+        stem = session.path.stem if session else "inspection"
+        return f"{stem} {what}.pdf"
+
+    # =================================================================== issuing
+    def mark_for_qa(self) -> None:
+        from fieldwork.issuing import mark_qa
+
+        self.flush()
+
+        def work(store: Store) -> Changes:
+            mark_qa(store)
+            return Changes(inspection=True)
+
+        self.host.write(work, on_success=lambda _c: self.host.statusBar().showMessage(
+            "The letter is marked for QA", 5000))
+
+    def issue_letter(self) -> None:
+        """Run the checks; show what blocks issuing, or ask; then issue and show the checksum."""
+        session = self.session
+        if session is None:
+            return
+        self.flush()
+        from fieldwork.issuing import check, issue
+
+        def checked(results: list[CheckResult]) -> None:
+            if session is not self.session:
+                return
+            self.checks.set_results(results)
+            dialog = dialogs.IssueDialog(results, self)
+            answer = dialogs.exec_dialog(dialog)
+            if dialog.blocked or answer != QDialog.DialogCode.Accepted:
+                return
+
+            def work() -> tuple[LetterIssue, str]:
+                done = issue(session.writer)
+                name = done.by
+                for person in session.writer.inspectors():
+                    if person.id == done.by:
+                        name = person.name
+                return done, name
+
+            Op(self, work, label="Issuing the letter…").success(issued) \
+                .failure(lambda err: show_error(self, err)).run_in_background(self.host.tasks)
+
+        def issued(result: tuple[LetterIssue, str]) -> None:
+            done, name = result
+            from ui.letter.work import when
+
+            self.host.apply_changes(Changes(inspection=True))
+            self.host.statusBar().showMessage(f"Issued; sha256 {done.sha256}", 15000)
+            dialogs.show_issued(self, f"Issued {when(done.at)} by {name or 'you'}", done.sha256)
+
+        Op(self, lambda: check(session.writer), label="Checking the letter…").success(checked) \
+            .run_in_background(self.host.tasks)
+
+    def reopen_letter(self) -> None:
+        snap = self.snapshot
+        if snap is None or not snap.issued:
+            return
+        sha = snap.issue.sha256 if snap.issue else ""
+        if not dialogs.confirm_reopen(self, describe_issue(snap), sha):
+            return
+        from fieldwork.issuing import reopen
+
+        def work(store: Store) -> Changes:
+            reopen(store)
+            return Changes(inspection=True)
+
+        self.host.write(work, on_success=lambda _c: self.host.statusBar().showMessage(
+            "The letter is reopened for a re-issue; the earlier issue stays on record", 8000))
+
+    # ================================================================== closing
+    def shutdown(self) -> None:
+        """Finish saving and stop the letter's threads (the window is closing)."""
+        if self.appendix_export is not None:
+            self.appendix_export.cancel()
+        self.render_thread.shutdown()
+        self.export_thread.shutdown()
+

@@ -1,0 +1,392 @@
+"""The Team menu and the History action, installed on the main window by one hook.
+
+``install_team_actions(window)`` adds: Export My Pack…, Join an Inspection from a Pack…,
+Merge Packs…, Review Conflicts… and History… (Ctrl+H, also in the notes list's and the
+findings board's context menus), and a status-bar button that counts open conflicts.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from PySide6.QtCore import QModelIndex, QObject, QPoint, Qt, Signal
+from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtWidgets import QMenu, QToolButton
+
+from fieldwork.errors import FieldworkError
+from fieldwork.model import Inspector
+from fieldwork.packs import PackHeader, PackInfo
+from ui.operations import Op
+from ui.team import prompts, work
+from ui.team.conflicts import ConflictsDialog, seal_resolutions
+from ui.team.history import HistoryDialog
+from ui.team.merge import MergeDialog
+from ui.team.messages import show_refusal
+from ui.team.present import local_time
+
+if TYPE_CHECKING:
+    from ui.mainwindow import MainWindow
+
+
+class TeamActions(QObject):
+    """The team's actions on one main window.
+
+    Signals:
+        exported(object): a pack was written; carries its :class:`~fieldwork.packs.PackInfo`.
+        joined(str): a copy was made from a pack and opened; carries its path.
+        conflicts_counted(int): the number of open conflicts was read again.
+    """
+
+    exported = Signal(object)
+    joined = Signal(str)
+    conflicts_counted = Signal(int)
+
+    def __init__(self, window: MainWindow) -> None:
+        super().__init__(window)
+        self.window = window
+        self._passphrases: dict[str, str] = {}
+        self.merge_dialog: MergeDialog | None = None
+        self.conflicts_dialog: ConflictsDialog | None = None
+        self.history_dialog: HistoryDialog | None = None
+        self.open_conflicts = 0
+        self._counting = False
+
+        def action(text: str, slot: object, shortcut: str | None = None,
+                   tip: str = "") -> QAction:
+            a = QAction(text, window)
+            if shortcut:
+                a.setShortcut(QKeySequence(shortcut))
+            if tip:
+                a.setStatusTip(tip)
+            a.triggered.connect(lambda _checked=False: slot())  # type: ignore[operator]
+            window.addAction(a)
+            return a
+
+        self.export_action = action("&Export My Pack…", self.export_pack, None,
+                                    "Write an encrypted pack of this copy for the team")
+        self.join_action = action("&Join an Inspection from a Pack…", self.join_from_pack, None,
+                                  "Make your own copy of an inspection from the lead's pack")
+        self.merge_action = action("&Merge Packs…", self.merge_packs, "Ctrl+Shift+M",
+                                   "Merge team members' packs into this inspection")
+        self.conflicts_action = action("Review &Conflicts…", self.review_conflicts, None,
+                                       "Decide between versions two people made")
+        self.history_action = action("&History…", self.show_history, "Ctrl+H",
+                                     "Who changed the selected note or finding, when, and how")
+
+        self.menu = QMenu("&Team", window)
+        self.menu.setObjectName("teamMenu")
+        for a in (self.export_action, self.join_action, None, self.merge_action,
+                  self.conflicts_action, None, self.history_action):
+            if a is None:
+                self.menu.addSeparator()
+            else:
+                self.menu.addAction(a)
+        bar = window.menuBar()
+        help_menu = next((a for a in bar.actions() if a.text().replace("&", "") == "Help"), None)
+        if help_menu is not None:
+            bar.insertMenu(help_menu, self.menu)
+        else:
+            bar.addMenu(self.menu)
+
+        self.conflicts_button = QToolButton()
+        self.conflicts_button.setObjectName("conflictsButton")
+        self.conflicts_button.setAutoRaise(True)
+        self.conflicts_button.setToolTip("Review the open conflicts")
+        self.conflicts_button.clicked.connect(self.review_conflicts)
+        self.conflicts_button.hide()
+        window.statusBar().addPermanentWidget(self.conflicts_button)
+
+        for view, slot in ((window.notes_view, self._notes_menu),
+                           (window.board.view, self._board_menu)):
+            view.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+            view.customContextMenuRequested.connect(slot)
+        window.notes_view.selectionModel().currentChanged.connect(self._note_current)
+        window.board.finding_selected.connect(self._finding_current)
+        window.session_opened.connect(self._session_opened)
+        window.overview_applied.connect(self.count_conflicts)
+
+        session_actions = [self.export_action, self.merge_action, self.conflicts_action,
+                           self.history_action]
+        window._file_actions.extend(session_actions)  # enabled while a file is open
+        for a in session_actions:
+            a.setEnabled(window.session is not None)
+
+    # ============================================================== passphrase
+    def _inspection_id(self) -> str:
+        session = self.window.session
+        return session.reader.inspection_id if session is not None else ""
+
+    def remembered_passphrase(self) -> str:
+        """The passphrase last used with this inspection in this run (never stored)."""
+        return self._passphrases.get(self._inspection_id(), "")
+
+    def remember(self, passphrase: str, inspection_id: str | None = None) -> None:
+        self._passphrases[inspection_id or self._inspection_id()] = passphrase
+
+    # ================================================================= export
+    def export_pack(self, target: Path | None = None, passphrase: str | None = None) -> None:
+        """Ask for the passphrase and the file, then write the pack on the worker."""
+        window = self.window
+        session = window.session
+        if session is None:
+            return
+        window.editor.flush()
+        if passphrase is None:
+            passphrase = prompts.ask_passphrase(
+                window, "Export My Pack",
+                "Your pack is encrypted with the team passphrase the lead gave you. Type it "
+                "twice; a pack made with a different passphrase cannot be merged.",
+                confirm=True, initial=self.remembered_passphrase())
+            if passphrase is None:
+                return
+        if target is None:
+            target = prompts.save_pack(window, self._suggested_pack(session.path))
+            if target is None:
+                return
+        chosen, secret = target, passphrase
+
+        def done(info: PackInfo) -> None:
+            self.remember(secret)
+            sealed = seal_resolutions(window.undo_stack)
+            size = info.size / 1_000_000
+            window.statusBar().showMessage(
+                f"Wrote {info.path} ({size:.1f} MB) from {info.header.sender_name}"
+                + (" — resolutions made before it can no longer be undone" if sealed else ""),
+                10000)
+            self.exported.emit(info)
+
+        def failed(err: FieldworkError) -> None:
+            show_refusal(window, "The pack was not written", err,
+                         "The inspection is unchanged.")
+
+        Op(window, lambda: work.export(session.writer, chosen, secret),
+           label="Writing the pack…").success(done).failure(failed) \
+            .run_in_background(window.tasks)
+
+    def _suggested_pack(self, path: Path) -> Path:
+        ov = self.window.overview
+        who = ov.me.name.split()[0].lower() if ov and ov.me and ov.me.name else "pack"
+        stamp = dt.datetime.now().strftime("%Y-%m-%d-%H%M")
+        return path.with_name(f"{path.stem}-{who}-{stamp}.fwpack")
+
+    # =================================================================== join
+    def join_from_pack(self, pack: Path | None = None, passphrase: str | None = None,
+                       who: str | None = None, target: Path | None = None) -> None:
+        """Choose the lead's pack, unlock it, say who I am, save my copy, and open it."""
+        window = self.window
+        if pack is None:
+            pack = prompts.choose_pack(window, window.settings.folder())
+            if pack is None:
+                return
+        chosen = pack
+
+        def refused(err: FieldworkError) -> None:
+            show_refusal(window, "Could not join from this pack", err, "No file was made.")
+
+        def header_read(headers: list[PackHeader | FieldworkError]) -> None:
+            header = headers[0]
+            if isinstance(header, FieldworkError):
+                refused(header)
+                return
+            secret = passphrase
+            if secret is None:
+                secret = prompts.ask_passphrase(
+                    window, "Join an Inspection",
+                    f"This pack is from {header.sender_name}, made {local_time(header.made_at)}."
+                    " Type the team passphrase to open it.")
+                if secret is None:
+                    return
+            unlocked = secret
+            Op(window, lambda: work.read_team(chosen, unlocked), label="Opening the pack…") \
+                .success(lambda result: team_read(result, unlocked)).failure(refused) \
+                .run_in_background(window.tasks)
+
+        def team_read(result: tuple[PackHeader, list[Inspector]], secret: str) -> None:
+            header, team = result
+            me = who if who is not None else prompts.choose_member(window, team,
+                                                                    header.sender_name)
+            if me is None:
+                return
+            where = target
+            if where is None:
+                name = next((i.name for i in team if i.id == me or i.name == me), "me")
+                suggested = chosen.with_name(
+                    f"{chosen.stem}-{name.split()[0].lower()}.fieldwork")
+                where = prompts.save_inspection(window, suggested)
+                if where is None:
+                    return
+            final = where
+
+            def made(path: Path) -> None:
+                self.remember(secret, header.inspection_id)
+                window.open_file(path, on_opened=lambda: self.joined.emit(str(path)))
+                window.statusBar().showMessage(f"Joined the inspection: your copy is {path}",
+                                               8000)
+
+            Op(window, lambda: work.join(chosen, final, secret, me),
+               label="Making your copy…").success(made).failure(refused) \
+                .run_in_background(window.tasks)
+
+        Op(window, lambda: work.pack_headers([chosen])).success(header_read) \
+            .run_in_background(window.tasks)
+
+    # ================================================================== merge
+    def merge_packs(self, paths: list[Path] | None = None) -> MergeDialog | None:
+        """Choose packs, then merge them from the Merge Packs dialog (shown, not blocking)."""
+        window = self.window
+        if window.session is None:
+            return None
+        if paths is None:
+            paths = prompts.choose_packs(window, window.settings.folder())
+            if not paths:
+                return None
+        if self.merge_dialog is not None:
+            self.merge_dialog.deleteLater()
+        dialog = MergeDialog(window, paths, passphrase=self.remembered_passphrase())
+        dialog.setWindowModality(Qt.WindowModality.WindowModal)
+        dialog.merged.connect(lambda outcome: self._merged(dialog, outcome))
+        dialog.review_requested.connect(self.review_conflicts)
+        self.merge_dialog = dialog
+        dialog.show()
+        if dialog.passphrase.text():
+            dialog.merge_button.setFocus()
+        else:
+            dialog.passphrase.setFocus()
+        return dialog
+
+    def _merged(self, dialog: MergeDialog, outcome: work.MergeOutcome) -> None:
+        self.remember(dialog.passphrase.text())
+        seal_resolutions(self.window.undo_stack)
+        added, updated, deleted, _ = outcome.totals
+        self.window.statusBar().showMessage(
+            f"Merged {len(outcome.summaries)} packs: {added} added, {updated} updated, "
+            f"{deleted} deleted; {outcome.open_conflicts} conflicts open", 10000)
+        self._show_count(outcome.open_conflicts)
+
+    # ============================================================== conflicts
+    def review_conflicts(self) -> ConflictsDialog | None:
+        if self.window.session is None:
+            return None
+        if self.conflicts_dialog is None:
+            self.conflicts_dialog = ConflictsDialog(self.window)
+        dialog = self.conflicts_dialog
+        dialog.show()
+        dialog.raise_()
+        dialog.activateWindow()
+        return dialog
+
+    def count_conflicts(self) -> None:
+        """Read the number of open conflicts again (on the worker) for the status bar."""
+        session = self.window.session
+        if session is None or self._counting:
+            return
+        self._counting = True
+
+        def done(n: int) -> None:
+            self._counting = False
+            if self.window.session is session:
+                self._show_count(n)
+
+        def failed(_err: FieldworkError) -> None:
+            self._counting = False
+
+        Op(self.window, lambda: work.count_open_conflicts(session.writer)).success(done) \
+            .failure(failed).run_in_background(self.window.tasks)
+
+    def _show_count(self, n: int) -> None:
+        self.open_conflicts = n
+        self.conflicts_button.setText(f"⚠ {n} conflict{'s' if n != 1 else ''} to review")
+        self.conflicts_button.setVisible(n > 0)
+        self.conflicts_action.setText(f"Review &Conflicts ({n})…" if n else "Review &Conflicts…")
+        self.conflicts_counted.emit(n)
+
+    # ================================================================ history
+    def history_target(self) -> str | None:
+        """The note or finding the History action applies to, from where the focus is."""
+        window = self.window
+        focus = window.focusWidget()
+        on_board = focus is not None and window.board.isAncestorOf(focus)
+        finding = window.board.current_finding()
+        if on_board and finding:
+            return finding
+        if window.editor.note_id and not window.editor.is_new:
+            return window.editor.note_id
+        selected = window.selected_note_ids()
+        if selected:
+            return selected[0]
+        return finding
+
+    def show_history(self, row_id: str | None = None) -> HistoryDialog | None:
+        window = self.window
+        if window.session is None:
+            return None
+        target = row_id or self.history_target()
+        if target is None:
+            window.statusBar().showMessage("Select a note or a finding to see its history.",
+                                           5000)
+            return None
+        if self.history_dialog is None:
+            self.history_dialog = HistoryDialog(window)
+        dialog = self.history_dialog
+        dialog.row_id = target
+        dialog.show()
+        dialog.raise_()
+        dialog.reload()
+        return dialog
+
+    def _note_current(self, current: QModelIndex, _previous: QModelIndex) -> None:
+        if current.isValid():
+            self._follow(self.window.notes_model.note_id(current.row()))
+
+    def _finding_current(self, finding_id: str) -> None:
+        self._follow(finding_id)
+
+    def _follow(self, row_id: str | None) -> None:
+        """An open History window follows the note or finding chosen in the window."""
+        dialog = self.history_dialog
+        if dialog is not None and dialog.isVisible() and row_id and row_id != dialog.row_id:
+            dialog.show_row(row_id)
+
+    def _notes_menu(self, pos: QPoint) -> None:
+        window = self.window
+        index = window.notes_view.indexAt(pos)
+        note_id = window.notes_model.note_id(index.row()) if index.isValid() else None
+        menu = QMenu(window.notes_view)
+        history = menu.addAction("&History…")
+        history.setShortcut(self.history_action.shortcut())
+        history.setEnabled(note_id is not None)
+        history.triggered.connect(lambda _c=False: self.show_history(note_id))
+        menu.addSeparator()
+        menu.addAction(window.tag_action)
+        menu.addAction(window.delete_note_action)
+        menu.popup(window.notes_view.viewport().mapToGlobal(pos))
+
+    def _board_menu(self, pos: QPoint) -> None:
+        window = self.window
+        view = window.board.view
+        index = view.indexAt(pos)
+        if index.isValid():
+            view.setCurrentIndex(index)
+        finding = window.board.current_finding() if index.isValid() else None
+        menu = QMenu(view)
+        history = menu.addAction("&History…")
+        history.setShortcut(self.history_action.shortcut())
+        history.setEnabled(finding is not None)
+        history.triggered.connect(lambda _c=False: self.show_history(finding))
+        menu.popup(view.viewport().mapToGlobal(pos))
+
+    # ================================================================ session
+    def _session_opened(self) -> None:
+        self._show_count(0)
+        if self.history_dialog is not None:
+            self.history_dialog.row_id = None
+            self.history_dialog.hide()
+        if self.conflicts_dialog is not None and self.conflicts_dialog.isVisible():
+            self.conflicts_dialog.reload()
+
+
+def install_team_actions(window: MainWindow) -> TeamActions:
+    """Add the Team menu and the History action to ``window``."""
+    return TeamActions(window)
