@@ -938,56 +938,18 @@ class Store:
         """One page of the notes list: the columns a list shows, cheap to fetch."""
         clause, params = (where or NoteFilter()).where()
         sql = (
-            "SELECT n.id, n.observed_at, n.author, coalesce(i.name, n.author) AS author_name, "
-            "n.source, n.case_ref, n.subject_role, substr(n.text, 1, 300) AS text, "
-            "(SELECT count(*) FROM links l JOIN findings f ON f.id = l.finding_id "
-            " AND f.deleted = 0 WHERE l.note_id = n.id) AS finding_count "
-            "FROM notes n LEFT JOIN inspectors i ON i.id = n.author "
-            f"WHERE {clause} ORDER BY {_order(order, descending)} LIMIT ? OFFSET ?"
+            f"{_NOTE_ROW_SELECT} WHERE {clause} "
+            f"ORDER BY {_order(order, descending)} LIMIT ? OFFSET ?"
         )
-        return [
-            NoteRow(
-                id=r["id"],
-                observed_at=r["observed_at"],
-                author=r["author"],
-                author_name=r["author_name"],
-                source=SourceType(r["source"]),
-                case_ref=r["case_ref"],
-                subject_role=r["subject_role"],
-                text=r["text"],
-                finding_count=r["finding_count"],
-            )
-            for r in self.conn.execute(sql, [*params, limit, offset])
-        ]
+        return [_note_row(r) for r in self.conn.execute(sql, [*params, limit, offset])]
 
     def note_rows_by_id(self, ids: Sequence[str]) -> list[NoteRow]:
-        """The list rows of these live notes, in the order given (search results).
-
-        Looks each note up by its id, so it costs the same on a file of any size.
-        """
+        """The list rows of these live notes, in the order given (search results)."""
         if not ids:
             return []
-        sql = (
-            "SELECT n.id, n.observed_at, n.author, coalesce(i.name, n.author) AS author_name, "
-            "n.source, n.case_ref, n.subject_role, substr(n.text, 1, 300) AS text, "
-            "(SELECT count(*) FROM links l JOIN findings f ON f.id = l.finding_id "
-            " AND f.deleted = 0 WHERE l.note_id = n.id) AS finding_count "
-            "FROM notes n LEFT JOIN inspectors i ON i.id = n.author "
-            "WHERE n.id IN (SELECT value FROM json_each(?)) AND +n.deleted = 0"
-        )
         found = {
-            r["id"]: NoteRow(
-                id=r["id"],
-                observed_at=r["observed_at"],
-                author=r["author"],
-                author_name=r["author_name"],
-                source=SourceType(r["source"]),
-                case_ref=r["case_ref"],
-                subject_role=r["subject_role"],
-                text=r["text"],
-                finding_count=r["finding_count"],
-            )
-            for r in self.conn.execute(sql, [json.dumps(list(ids))])
+            row.id: row
+            for row in self.note_rows(NoteFilter(ids=frozenset(ids)), limit=len(ids))
         }
         return [found[i] for i in ids if i in found]
 
@@ -1625,6 +1587,30 @@ class Store:
     def upgrade_image(conn: sqlite3.Connection) -> None:
         """Bring an in-memory copy of an older inspection (a pack's) to this schema."""
         schema.apply(Database(conn))
+
+
+#: What a line of the notes list shows; the caller adds WHERE, ORDER BY and LIMIT.
+_NOTE_ROW_SELECT = (
+    "SELECT n.id, n.observed_at, n.author, coalesce(i.name, n.author) AS author_name, "
+    "n.source, n.case_ref, n.subject_role, substr(n.text, 1, 300) AS text, "
+    "(SELECT count(*) FROM links l JOIN findings f ON f.id = l.finding_id "
+    " AND f.deleted = 0 WHERE l.note_id = n.id) AS finding_count "
+    "FROM notes n LEFT JOIN inspectors i ON i.id = n.author"
+)
+
+
+def _note_row(r: sqlite3.Row) -> NoteRow:
+    return NoteRow(
+        id=r["id"],
+        observed_at=r["observed_at"],
+        author=r["author"],
+        author_name=r["author_name"],
+        source=SourceType(r["source"]),
+        case_ref=r["case_ref"],
+        subject_role=r["subject_role"],
+        text=r["text"],
+        finding_count=r["finding_count"],
+    )
 
 
 def _order(order: str, descending: bool) -> str:
