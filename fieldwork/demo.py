@@ -21,6 +21,7 @@ def write_demo(directory: Path) -> list[Path]:
     :returns: the paths written
     """
     from fieldwork.interchange import import_file
+    from fieldwork.store.store import remove_database
 
     try:
         directory.mkdir(parents=True, exist_ok=True)
@@ -28,8 +29,7 @@ def write_demo(directory: Path) -> list[Path]:
         raise FieldworkError(f"{directory}: cannot be created ({err.strerror})") from None
     target = directory / f"{DEMO_NAME}.fieldwork"
     staging = directory / f".{DEMO_NAME}.demo.fieldwork"
-    for suffix in ("", "-wal", "-shm"):
-        Path(f"{staging}{suffix}").unlink(missing_ok=True)
+    remove_database(staging)
     store, _ = import_file(staging, sample_path())
     written = [target]
     try:

@@ -446,6 +446,7 @@ def import_new(path: str | os.PathLike[str], doc: dict[str, Any]) -> tuple[Any, 
     renamed into place: it appears whole or not at all. ``me`` is the lead, if there is one.
     """
     from fieldwork.store import Store
+    from fieldwork.store.store import remove_database
 
     checked = validate(doc)
     path = Path(path)
@@ -463,8 +464,7 @@ def import_new(path: str | os.PathLike[str], doc: dict[str, Any]) -> tuple[Any, 
         os.replace(tmp, path)
     except BaseException:
         store.close()
-        for suffix in ("", "-wal", "-shm"):
-            Path(f"{tmp}{suffix}").unlink(missing_ok=True)
+        remove_database(tmp)
         raise
     return Store.open(path, actor=actor or None), changes
 
@@ -522,15 +522,6 @@ def dumps(doc: dict[str, Any]) -> str:
 
 def export_file(store: Any, path: str | os.PathLike[str]) -> None:
     """Write the document atomically: a temporary file beside ``path``, then a rename."""
-    p = Path(path)
-    text = dumps(export_document(store))
-    tmp = p.with_name(f".{p.name}.{uuid.uuid4().hex[:8]}.tmp")
-    try:
-        with tmp.open("w", encoding="utf-8") as fh:
-            fh.write(text)
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.replace(tmp, p)
-    except OSError as err:
-        tmp.unlink(missing_ok=True)
-        raise FieldworkError(f"{p}: cannot be written ({err.strerror})") from None
+    from fieldwork.issuing import write_bytes
+
+    write_bytes(path, dumps(export_document(store)).encode("utf-8"))

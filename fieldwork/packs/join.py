@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import contextlib
 import os
 import sqlite3
 import uuid
@@ -13,6 +12,7 @@ from fieldwork.model import Inspector, Role
 from fieldwork.packs import container, snapshot
 from fieldwork.store import Store
 from fieldwork.store.schema import REPLICATED_TABLES
+from fieldwork.store.store import remove_database
 
 
 def join_pack(
@@ -61,9 +61,7 @@ def join_pack(
         raise ReadOnly(f"{target}: cannot be written ({err.strerror})") from None
     finally:
         image.close()
-        for suffix in ("", "-wal", "-shm"):
-            with contextlib.suppress(FileNotFoundError):
-                os.unlink(f"{tmp}{suffix}")
+        remove_database(tmp)
     return Store.open(target, actor=me)
 
 

@@ -309,9 +309,7 @@ class Store:
         except OSError as err:
             raise ReadOnly(f"{p}: cannot be written ({err.strerror})") from err
         finally:
-            for suffix in ("", "-wal", "-shm"):
-                with contextlib.suppress(FileNotFoundError):
-                    os.unlink(f"{tmp}{suffix}")
+            remove_database(tmp)
         return cls.open(p, actor=actor or None)
 
     def close(self) -> None:
@@ -1337,9 +1335,7 @@ class Store:
         except OSError as err:
             raise ReadOnly(f"{p}: cannot be written ({err.strerror})") from err
         finally:
-            for suffix in ("", "-wal", "-shm"):
-                with contextlib.suppress(FileNotFoundError):
-                    os.unlink(f"{tmp}{suffix}")
+            remove_database(tmp)
 
     def integrity_check(self) -> str:
         return str(self.conn.execute("PRAGMA integrity_check").fetchone()[0])
@@ -1611,6 +1607,13 @@ def _note_row(r: sqlite3.Row) -> NoteRow:
         text=r["text"],
         finding_count=r["finding_count"],
     )
+
+
+def remove_database(path: str | os.PathLike[str]) -> None:
+    """Delete a scratch database file and its WAL and shared-memory files, if there."""
+    for suffix in ("", "-wal", "-shm"):
+        with contextlib.suppress(FileNotFoundError):
+            os.unlink(f"{path}{suffix}")
 
 
 def _order(order: str, descending: bool) -> str:
