@@ -51,18 +51,6 @@ def _prefix_last(query: str, words: list[str]) -> bool:
     return not query[-1:].isspace() and len(words[-1]) >= MIN_PREFIX
 
 
-def count_matches(conn: sqlite3.Connection, query: str) -> int:
-    """The exact number of live notes that match."""
-    expr = match_expression(query)
-    if expr is None:
-        return 0
-    return int(
-        conn.execute(
-            "SELECT count(*) FROM notes_fts WHERE notes_fts MATCH ?", (expr,)
-        ).fetchone()[0]
-    )
-
-
 def search_notes_and_findings(
     conn: sqlite3.Connection, query: str, *, limit: int = 50
 ) -> list[SearchHit]:

@@ -225,7 +225,6 @@ class Store:
         }
         self.actor: str = self._meta.get("me", "")
         self._live_findings_cache: set[str] | None = None
-        self._depth = 0
         self._building = False
         self._pending_index: ParallelNotesIndex | None = None
         self._deferred_indexes: list[str] = []
@@ -325,15 +324,12 @@ class Store:
     @contextlib.contextmanager
     def atomic(self) -> Iterator[Store]:
         """A transaction; nested blocks use savepoints. SQLite errors become expected ones."""
-        self._depth += 1
         try:
             with translated(self.path), self.db.atomic():
                 yield self
         except BaseException:
             self._live_findings_cache = None
             raise
-        finally:
-            self._depth -= 1
 
     def _require_writable(self) -> None:
         if not self.writable:
