@@ -1,14 +1,17 @@
-"""The inspection file's schema, as numbered sqlite-utils migrations.
+"""The inspection file's schema: its version and the facts other modules need.
 
-Each migration is one step; ``SCHEMA_VERSION`` is the number of steps this Fieldwork knows,
-and it is written to ``PRAGMA user_version`` so that a file from a newer Fieldwork can be
-recognised, and refused, before anything is written to it.
+The steps themselves are numbered sqlite-utils migrations in :mod:`.migrations`, imported
+only when a file is opened, so that importing the store stays light. ``SCHEMA_VERSION`` is
+the number of steps this Fieldwork knows; it is written to ``PRAGMA user_version`` so that a
+file from a newer Fieldwork can be recognised, and refused, before anything is written to it.
 """
 
 from __future__ import annotations
 
-from sqlite_utils import Database
-from sqlite_utils.migrations import Migrations
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from sqlite_utils import Database
 
 #: Rows that travel between copies carry these columns: the version vector, the
 #: tombstone flag, and who made and last changed the row.
@@ -24,160 +27,13 @@ VERSION_COLUMNS = """
 #: The replicated tables, in the order a merge applies them.
 REPLICATED_TABLES: tuple[str, ...] = ("inspection", "inspectors", "cases", "findings", "notes")
 
-migrations = Migrations("fieldwork")
-
-
-@migrations(name="0001_initial")
-def _initial(db: Database) -> None:
-    _run_script(
-        db,
-        f"""
-        CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT);
-
-        CREATE TABLE inspection (
-            seq INTEGER PRIMARY KEY,
-            id TEXT NOT NULL UNIQUE,
-            fields TEXT NOT NULL,
-            state TEXT NOT NULL DEFAULT 'draft',
-            {VERSION_COLUMNS}
-        );
-
-        CREATE TABLE inspectors (
-            seq INTEGER PRIMARY KEY,
-            id TEXT NOT NULL UNIQUE,
-            name TEXT NOT NULL,
-            role TEXT NOT NULL,
-            extra TEXT,
-            {VERSION_COLUMNS}
-        );
-
-        CREATE TABLE cases (
-            seq INTEGER PRIMARY KEY,
-            id TEXT NOT NULL UNIQUE,
-            ref TEXT NOT NULL,
-            kind TEXT NOT NULL,
-            fields TEXT,
-            urgent TEXT,
-            extra TEXT,
-            {VERSION_COLUMNS}
-        );
-        CREATE INDEX cases_ref ON cases(ref);
-
-        CREATE TABLE findings (
-            seq INTEGER PRIMARY KEY,
-            id TEXT NOT NULL UNIQUE,
-            section TEXT NOT NULL,
-            position INTEGER NOT NULL,
-            extra TEXT,
-            {VERSION_COLUMNS},
-            text TEXT NOT NULL
-        );
-
-        CREATE TABLE notes (
-            seq INTEGER PRIMARY KEY,
-            id TEXT NOT NULL,
-            author TEXT NOT NULL,
-            source TEXT NOT NULL,
-            case_ref TEXT,
-            subject_role TEXT,
-            observed_at TEXT NOT NULL,
-            findings TEXT NOT NULL DEFAULT '[]',
-            extra TEXT,
-            {VERSION_COLUMNS},
-            -- last, so that queries which skip the text never walk its overflow pages
-            text TEXT NOT NULL
-        );
-        -- A separate index rather than a UNIQUE column, so a bulk build can defer it.
-        CREATE UNIQUE INDEX notes_id ON notes(id);
-        CREATE INDEX notes_live_observed ON notes(deleted, observed_at);
-        CREATE INDEX notes_author ON notes(deleted, author, observed_at);
-        CREATE INDEX notes_source ON notes(deleted, source, observed_at);
-        CREATE INDEX notes_case_ref ON notes(deleted, case_ref, observed_at);
-
-        -- Derived from the live notes' findings lists; never travels in a pack.
-        CREATE TABLE links (
-            finding_id TEXT NOT NULL,
-            note_id TEXT NOT NULL,
-            PRIMARY KEY (finding_id, note_id)
-        ) WITHOUT ROWID;
-        CREATE INDEX links_note ON links(note_id);
-
-        -- The versions that lost a concurrent edit, kept until the lead resolves them.
-        CREATE TABLE conflicts (
-            id TEXT PRIMARY KEY,
-            tbl TEXT NOT NULL,
-            row_id TEXT NOT NULL,
-            vv TEXT NOT NULL,
-            deleted INTEGER NOT NULL,
-            data TEXT NOT NULL,
-            modified_at TEXT NOT NULL,
-            modified_by TEXT NOT NULL
-        );
-        CREATE INDEX conflicts_row ON conflicts(tbl, row_id);
-
-        -- Append-only: who changed what, when, with the values before and after.
-        CREATE TABLE history (
-            seq INTEGER PRIMARY KEY,
-            id TEXT NOT NULL UNIQUE,
-            tbl TEXT NOT NULL,
-            row_id TEXT NOT NULL,
-            at TEXT NOT NULL,
-            by TEXT NOT NULL,
-            op TEXT NOT NULL,
-            before TEXT,
-            after TEXT
-        );
-        CREATE INDEX history_row ON history(row_id);
-
-        -- Issued letters: the exact PDF bytes, append-only.
-        CREATE TABLE issues (
-            id TEXT PRIMARY KEY,
-            at TEXT NOT NULL,
-            by TEXT NOT NULL,
-            sha256 TEXT NOT NULL,
-            pdf BLOB NOT NULL,
-            supersedes TEXT
-        );
-
-        -- This copy's own record of the packs merged into it; never travels.
-        CREATE TABLE merges (
-            id TEXT PRIMARY KEY,
-            at TEXT NOT NULL,
-            pack TEXT NOT NULL,
-            sender TEXT NOT NULL,
-            made_at TEXT NOT NULL,
-            added INTEGER NOT NULL,
-            updated INTEGER NOT NULL,
-            deleted INTEGER NOT NULL,
-            conflicts INTEGER NOT NULL
-        );
-
-        -- Search indexes, kept by the store itself (no triggers: bulk work indexes in bulk).
-        CREATE VIRTUAL TABLE notes_fts USING fts5(
-            text, case_ref, subject_role,
-            content='notes', content_rowid='seq',
-            tokenize='unicode61 remove_diacritics 2'
-        );
-        CREATE VIRTUAL TABLE notes_vocab USING fts5vocab(notes_fts, 'row');
-        CREATE VIRTUAL TABLE findings_fts USING fts5(
-            text, content='findings', content_rowid='seq',
-            tokenize='unicode61 remove_diacritics 2'
-        );
-        """
-    )
-
-
-def _run_script(db: Database, script: str) -> None:
-    """Run statements one at a time: ``executescript`` would commit the migration's transaction."""
-    for statement in script.split(";\n"):
-        if statement.strip():
-            db.execute(statement)
-
-
-SCHEMA_VERSION = len(migrations._migrations)
+#: The number of migration steps; tests check it matches :mod:`.migrations`.
+SCHEMA_VERSION = 1
 
 
 def apply(db: Database) -> None:
     """Bring a file up to this Fieldwork's schema."""
+    from fieldwork.store.migrations import migrations
+
     migrations.apply(db)
     db.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")

@@ -21,8 +21,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from sqlite_utils import Database
-
 from fieldwork import versions
 from fieldwork.errors import (
     FieldworkError,
@@ -63,6 +61,8 @@ from fieldwork.store.db import (
 from fieldwork.store.search import search_notes_and_findings
 
 if TYPE_CHECKING:
+    from sqlite_utils import Database
+
     from fieldwork.store.bulkindex import ParallelNotesIndex
 
 _NOT_FOUND: dict[str, type[NotFound]] = {
@@ -218,7 +218,7 @@ class Store:
         self.path = path
         self.conn = conn
         conn.row_factory = sqlite3.Row
-        self.db = Database(conn)
+        self.db = _database(conn)
         self.writable = writable
         self._meta: dict[str, str] = {
             row["key"]: row["value"] for row in conn.execute("SELECT key, value FROM meta")
@@ -247,7 +247,7 @@ class Store:
                 if not writable:
                     raise ReadOnly(f"{p}: needs upgrading, but the file is read-only")
                 with translated(p):
-                    schema.apply(Database(conn))
+                    schema.apply(_database(conn))
             store = cls(conn, p, writable=writable)
         except BaseException:
             conn.close()
@@ -280,7 +280,7 @@ class Store:
             try:
                 with translated(p):
                     conn.execute("PRAGMA journal_mode = WAL")
-                    db = Database(conn)
+                    db = _database(conn)
                     schema.apply(db)
                     replica = new_id()
                     with db.atomic():
@@ -1578,7 +1578,7 @@ class Store:
     @staticmethod
     def upgrade_image(conn: sqlite3.Connection) -> None:
         """Bring an in-memory copy of an older inspection (a pack's) to this schema."""
-        schema.apply(Database(conn))
+        schema.apply(_database(conn))
 
 
 #: What a line of the notes list shows; the caller adds WHERE, ORDER BY and LIMIT.
@@ -1603,6 +1603,13 @@ def _note_row(r: sqlite3.Row) -> NoteRow:
         text=r["text"],
         finding_count=r["finding_count"],
     )
+
+
+def _database(conn: sqlite3.Connection) -> Database:
+    """sqlite-utils over a connection; imported here, not at start-up (about 0.1 s)."""
+    from sqlite_utils import Database
+
+    return Database(conn)
 
 
 def remove_database(path: str | os.PathLike[str]) -> None:
