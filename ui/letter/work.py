@@ -41,6 +41,8 @@ class LetterSnapshot:
     #: The stored bytes of the issued letter, when it is issued.
     issued_pdf: bytes | None = None
     writable: bool = True
+    #: Read without the notes and cases (for the state, while the workspace is hidden).
+    light: bool = False
 
     @property
     def state(self) -> LetterState:
@@ -61,7 +63,9 @@ class LetterSnapshot:
         return inspector_id or "unknown"
 
 
-def read_snapshot(store: Store, *, reuse: LetterSnapshot | None = None) -> LetterSnapshot:
+def read_snapshot(
+    store: Store, *, reuse: LetterSnapshot | None = None, light: bool = False
+) -> LetterSnapshot:
     """The letter's input, state and latest issue (run on the worker).
 
     With ``reuse``, only the inspection's own record is read again, and the findings,
@@ -72,13 +76,21 @@ def read_snapshot(store: Store, *, reuse: LetterSnapshot | None = None) -> Lette
 
     if reuse is not None:
         data = replace(reuse.data, inspection=store.inspection())
+        light = reuse.light
+    elif light:
+        # Every note of a big inspection is the costly part, and only the letter needs it.
+        from fieldwork.letter import LetterInput
+
+        data = LetterInput(inspection=store.inspection(), inspectors=store.inspectors(),
+                           findings=store.findings(), notes=[], cases=[])
     else:
         data = letter_input(store)
     issue = store.latest_issue()
     pdf = None
     if data.inspection.state == LetterState.ISSUED and issue is not None:
         pdf = store.issued_pdf(issue.id)
-    return LetterSnapshot(data=data, issue=issue, issued_pdf=pdf, writable=store.writable)
+    return LetterSnapshot(data=data, issue=issue, issued_pdf=pdf, writable=store.writable,
+                          light=light)
 
 
 def compile_pdf(snapshot: LetterSnapshot) -> bytes:

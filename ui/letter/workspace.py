@@ -445,6 +445,7 @@ class LetterWorkspace(QWidget):
         self.preview_status.setText("Updating…")
         reuse = None if self._full else self.snapshot
         self._full = False
+        light = not shown and reuse is None
         scale = self.preview.raster_scale()
         in_sight = self.preview.visible_pages()
         # A letter that compiles in a moment is compiled right after it is read, on the
@@ -455,7 +456,7 @@ class LetterWorkspace(QWidget):
         def read() -> Read | None:
             if gen != self._gen:
                 return None
-            snap = read_snapshot(session.writer, reuse=reuse)
+            snap = read_snapshot(session.writer, reuse=reuse, light=light)
             if not inline:
                 return Read(snap)
             try:
@@ -477,6 +478,8 @@ class LetterWorkspace(QWidget):
         if session is not self.session or result is None:
             return
         snap = result.snapshot
+        if snap.light:
+            self._full = True  # the notes were not read: the next refresh reads them
         if self._read_again:
             self._read_again = False
             self.refresh(force=True)
