@@ -57,7 +57,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     from ui.mainwindow import MainWindow
 
     settings = Settings.in_file(Path(args.settings)) if args.settings else Settings()
-    window = MainWindow(settings, tasks)
+    window = MainWindow(settings, tasks, defer_pages=True)
     tasks.setParent(window)
     window.show()
 

@@ -66,6 +66,8 @@ from ui.widgets.note_editor import NoteEditor
 if TYPE_CHECKING:
     from fieldwork.store import Store
     from fieldwork.store.store import NoteFilter, NoteRow
+    from ui.letter.install import LetterPage
+    from ui.team.actions import TeamActions
 
 SEARCH_LIMIT = 100
 
@@ -111,7 +113,8 @@ class MainWindow(QMainWindow):
     search_shown = Signal(str)
     changes_applied = Signal(object)
 
-    def __init__(self, settings: Settings | None = None, tasks: TaskManager | None = None) -> None:
+    def __init__(self, settings: Settings | None = None, tasks: TaskManager | None = None,
+                 *, defer_pages: bool = False) -> None:
         super().__init__()
         self.settings = settings or Settings()
         self.tasks = tasks or TaskManager(self)
@@ -131,12 +134,28 @@ class MainWindow(QMainWindow):
         self._build_actions()
         self._restore_geometry()
         self._set_open(False)
+        self.team: TeamActions | None = None
+        self.letter: LetterPage | None = None
+        if defer_pages:
+            # The app shows its window first and builds the Letter and Team pages a moment
+            # later, off the start-up path; tests build them at once.
+            QTimer.singleShot(0, self._install_pages)
+        else:
+            self._install_pages()
+
+    def _install_pages(self) -> None:
+        """Add the Team menu and the Letter page, catching up with a file already open."""
+        if self.letter is not None:
+            return
+        from ui.letter import install_letter
         from ui.team import install_team_actions
 
         self.team = install_team_actions(self)
-        from ui.letter import install_letter
-
         self.letter = install_letter(self)
+        self._set_open(self.session is not None)
+        if self.session is not None:
+            self.team._session_opened()
+            self.letter.workspace.session_opened()
 
     # ================================================================== building
     def _build(self) -> None:
@@ -540,11 +559,13 @@ class MainWindow(QMainWindow):
         if session is None:
             return
         self.editor.flush()
-        self.letter.workspace.flush()
+        if self.letter is not None:
+            self.letter.workspace.flush()
         self.session = None
         self.overview = None
         self.undo_stack.clear()
-        self.letter.session_closed()
+        if self.letter is not None:
+            self.letter.session_closed()
         self.search.blockSignals(True)
         self.search.clear()
         self.search.blockSignals(False)
@@ -562,7 +583,8 @@ class MainWindow(QMainWindow):
 
     def closeEvent(self, event: QCloseEvent) -> None:
         self.editor.flush()
-        self.letter.workspace.flush()
+        if self.letter is not None:
+            self.letter.workspace.flush()
         self._save_geometry()
         session = self.session
         self.session = None
@@ -571,7 +593,8 @@ class MainWindow(QMainWindow):
             session.close_reader()
             self.tasks.run(session.close_writer, lambda _f: None)
         self.tasks.shutdown()
-        self.letter.workspace.shutdown()
+        if self.letter is not None:
+            self.letter.workspace.shutdown()
         super().closeEvent(event)
 
     # ================================================================= writing
@@ -610,12 +633,14 @@ class MainWindow(QMainWindow):
 
     def undo(self) -> None:
         self.editor.flush()
-        self.letter.workspace.flush()
+        if self.letter is not None:
+            self.letter.workspace.flush()
         self.undo_stack.undo()
 
     def redo(self) -> None:
         self.editor.flush()
-        self.letter.workspace.flush()
+        if self.letter is not None:
+            self.letter.workspace.flush()
         self.undo_stack.redo()
 
     def apply_changes(self, changes: Changes) -> None:

@@ -28,7 +28,7 @@ def take(window: object, folder: Path) -> None:
         steps.append(fn)
 
     def run_next() -> None:
-        if not w.tasks.idle or not w.letter.workspace.idle:
+        if not w.tasks.idle or w.letter is None or not w.letter.workspace.idle:
             QTimer.singleShot(100, run_next)
             return
         if not steps:

@@ -163,3 +163,26 @@ def test_a_read_only_file_opens_for_reading(window: Any, idle: Any, qtbot: Any,
         window.close_file()
         idle()
         sample_file.chmod(0o644)
+
+
+def test_app_window_builds_letter_and_team_pages_after_showing(
+    qtbot: Any, settings: Any, sample_file: Path
+) -> None:
+    """The app shows its window first; the Letter page and Team menu arrive a moment later,
+    and catch up with a file that opened in between."""
+    from ui.mainwindow import MainWindow
+
+    w = MainWindow(settings, defer_pages=True)
+    qtbot.add_widget(w)
+    assert w.letter is None and w.team is None
+    w.show()
+    with qtbot.waitSignal(w.overview_applied, timeout=10000):
+        w.open_file(sample_file)
+    qtbot.waitUntil(lambda: w.letter is not None, timeout=5000)
+    assert w.team is not None
+    assert w.team.merge_action.isEnabled()
+    w.letter.show_letter()
+    qtbot.waitUntil(lambda: w.letter.workspace.snapshot is not None
+                    and not w.letter.workspace.snapshot.light, timeout=10000)
+    qtbot.waitUntil(lambda: w.tasks.idle and w.letter.workspace.idle, timeout=10000)
+    w.close()
