@@ -137,9 +137,11 @@ class MainWindow(QMainWindow):
         self.team: TeamActions | None = None
         self.letter: LetterPage | None = None
         if defer_pages:
-            # The app shows its window first and builds the Letter and Team pages a moment
-            # later, off the start-up path; tests build them at once.
-            QTimer.singleShot(0, self._install_pages)
+            # The app shows its window and the file's notes first, and builds the Letter
+            # and Team pages just after (or after a second, if no file opens); tests build
+            # them at once.
+            self.session_opened.connect(lambda: QTimer.singleShot(0, self._install_pages))
+            QTimer.singleShot(1000, self._install_pages)
         else:
             self._install_pages()
 
