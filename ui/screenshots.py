@@ -22,6 +22,7 @@ def take(window: object, folder: Path) -> None:
     assert isinstance(window, MainWindow)
     folder.mkdir(parents=True, exist_ok=True)
     w = window
+    w._install_pages()  # the app builds them just after opening; the shots need them now
     steps: list[Callable[[], None]] = []
 
     def later(fn: Callable[[], None]) -> None:
