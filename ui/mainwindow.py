@@ -39,6 +39,7 @@ from PySide6.QtWidgets import (
 from fieldwork.errors import FieldworkError, NotFound
 from fieldwork.model import Changes, Note, SearchHit, SourceType
 from ui import undo
+from ui.actions import make_action
 from ui.dialogs.about import show_about
 from ui.errors import show_error
 from ui.lazy import note_filter
@@ -286,14 +287,7 @@ class MainWindow(QMainWindow):
     def _build_actions(self) -> None:
         def action(text: str, slot: Callable[[], Any], shortcut: Any = None,
                    tip: str = "") -> QAction:
-            a = QAction(text, self)
-            if shortcut is not None:
-                a.setShortcut(QKeySequence(shortcut))
-            if tip:
-                a.setStatusTip(tip)
-            a.triggered.connect(lambda _checked=False: slot())
-            self.addAction(a)
-            return a
+            return make_action(self, text, slot, shortcut, tip, add_to=self)
 
         K = QKeySequence.StandardKey
         self.new_inspection_action = action("&New Inspection…", self.new_inspection,

@@ -47,6 +47,7 @@ from PySide6.QtWidgets import (
 
 from fieldwork.errors import FieldworkError
 from fieldwork.model import Changes, Finding, Inspection, LetterState
+from ui.actions import make_action
 from ui.errors import show_error
 from ui.letter import dialogs, printing
 from ui.letter.appendix import AppendixExport
@@ -303,13 +304,7 @@ class LetterWorkspace(QWidget):
     def _build_actions(self) -> None:
         def action(text: str, slot: Callable[[], Any], shortcut: Any = None,
                    tip: str = "") -> QAction:
-            a = QAction(text, self)
-            if shortcut is not None:
-                a.setShortcut(QKeySequence(shortcut))
-            if tip:
-                a.setStatusTip(tip)
-            a.triggered.connect(lambda _checked=False: slot())
-            return a
+            return make_action(self, text, slot, shortcut, tip)
 
         self.export_action = action("&Export PDF…", self.export_pdf, "Ctrl+E",
                                     "Save the letter as a PDF file")

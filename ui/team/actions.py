@@ -8,16 +8,18 @@ findings board's context menus), and a status-bar button that counts open confli
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QModelIndex, QObject, QPoint, Qt, Signal
-from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QMenu, QToolButton
 
 from fieldwork.errors import FieldworkError
 from fieldwork.model import Inspector
 from fieldwork.packs import PackHeader, PackInfo
+from ui.actions import make_action
 from ui.operations import Op
 from ui.team import prompts, work
 from ui.team.conflicts import ConflictsDialog, seal_resolutions
@@ -53,16 +55,9 @@ class TeamActions(QObject):
         self.open_conflicts = 0
         self._counting = False
 
-        def action(text: str, slot: object, shortcut: str | None = None,
+        def action(text: str, slot: Callable[[], object], shortcut: str | None = None,
                    tip: str = "") -> QAction:
-            a = QAction(text, window)
-            if shortcut:
-                a.setShortcut(QKeySequence(shortcut))
-            if tip:
-                a.setStatusTip(tip)
-            a.triggered.connect(lambda _checked=False: slot())  # type: ignore[operator]
-            window.addAction(a)
-            return a
+            return make_action(window, text, slot, shortcut, tip, add_to=window)
 
         self.export_action = action("&Export My Pack…", self.export_pack, None,
                                     "Write an encrypted pack of this copy for the team")
