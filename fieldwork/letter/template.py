@@ -187,9 +187,23 @@ def load_template(name: str) -> Template:
     for folder in template_dirs():
         path = folder / f"{name}.toml"
         if path.is_file():
-            return read_template(path)
+            return _read_cached(path)
     known = ", ".join(_names()) or "none"
     raise InvalidValue(f"unknown letter template {name!r} (known: {known})")
+
+
+#: Templates read so far, by path, size and modification time: the store asks for the
+#: section keys on every findings query, and parsing the TOML costs a few milliseconds.
+_READ: dict[tuple[str, int, int], Template] = {}
+
+
+def _read_cached(path: Path) -> Template:
+    stat = path.stat()
+    key = (str(path), stat.st_size, stat.st_mtime_ns)
+    template = _READ.get(key)
+    if template is None:
+        template = _READ[key] = read_template(path)
+    return template
 
 
 def list_templates() -> list[Template]:
