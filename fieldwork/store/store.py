@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import gc
 import json
 import os
 import sqlite3
@@ -80,6 +81,22 @@ NOTE_FIELDS = frozenset(
 FINDING_FIELDS = frozenset({"section", "position", "text", "extra"})
 CASE_FIELDS = frozenset({"ref", "kind", "fields", "urgent", "extra"})
 INSPECTOR_FIELDS = frozenset({"name", "role", "extra"})
+
+
+@contextlib.contextmanager
+def gc_paused() -> Iterator[None]:
+    """Hold Python's cycle collector while bulk work makes hundreds of thousands of
+    short-lived tuples: otherwise it walks every object in memory again and again (a
+    third of the Python time of a 100,000-note import). Only the caller that paused it
+    resumes it, so nested or concurrent pauses are harmless."""
+    paused = gc.isenabled()
+    if paused:
+        gc.disable()
+    try:
+        yield
+    finally:
+        if paused:
+            gc.enable()
 
 
 def now() -> str:
@@ -1132,13 +1149,20 @@ class Store:
         """
         spec = R.SPECS[table]
         ordered = sorted(items, key=lambda item: (item[1].get("observed_at") or "", item[0]))
+        stamp = self.bulk_stamp(by)
         self.bulk_insert_encoded(
             table,
-            [(row_id, *spec.encode(data)) for row_id, data in ordered],
+            [(row_id, *spec.encode(data), *stamp) for row_id, data in ordered],
             findings=[data.get("findings") or [] for _, data in ordered]
             if table == "notes" else None,
-            by=by,
         )
+
+    def bulk_stamp(self, by: str | None = None) -> tuple[str, str, str, str, str]:
+        """The columns every row of one bulk insert shares: its version vector (one tick
+        of this copy's clock) and created/modified at and by."""
+        who = self._by(by)
+        at = now()
+        return versions.dumps({self.replica: self.tick()}), at, who, at, who
 
     def bulk_insert_encoded(
         self,
@@ -1146,68 +1170,62 @@ class Store:
         rows: Sequence[tuple[Any, ...]],
         *,
         findings: Sequence[Sequence[str]] | None = None,
-        by: str | None = None,
     ) -> None:
         """The fast path of :meth:`bulk_insert`: rows already encoded, in storage order.
 
-        Each row is ``(id, *content)`` in the table's column order, JSON columns as text.
-        For notes, ``findings`` gives each row's finding ids, for the links.
+        Each row is ``(id, *content, *stamp)``: the table's columns in order, JSON
+        columns as text, then the five columns of one :meth:`bulk_stamp`. For notes,
+        ``findings`` gives each row's finding ids, for the links.
         """
         if not rows:
             return
         spec = R.SPECS[table]
-        who = self._by(by)
-        at = now()
-        vv = versions.dumps({self.replica: self.tick()})
         start = int(
             self.conn.execute(f"SELECT coalesce(max(seq), 0) FROM {table}").fetchone()[0]
         )
-        if self._building and len(rows) >= 5000:
+        if self._building and len(rows) >= self.PARALLEL_INDEX_MIN:
             self._defer_indexes(table)
             if table == "notes":
                 self._defer_indexes("links")
-        parallel = table == "notes" and self._can_index_in_parallel(len(rows))
-        if parallel:
-            from fieldwork.store.bulkindex import ParallelNotesIndex
-
+        if table == "notes":
             text, case_ref, role = (
                 1 + spec.columns.index(c) for c in ("text", "case_ref", "subject_role")
             )
             assert findings is not None
-            self._pending_index = ParallelNotesIndex(
-                self.path,
-                [
-                    (seq, row[text], row[case_ref], row[role])
-                    for seq, row in enumerate(rows, start=start + 1)
-                ],
-                [(f, row[0]) for row, tags in zip(rows, findings, strict=True) for f in tags],
-            )
+            fts_rows = [(row[text], row[case_ref], row[role]) for row in rows]
+            links = [(f, row[0]) for row, tags in zip(rows, findings, strict=True)
+                     for f in tags]
+            if self._can_index_in_parallel(len(rows)):
+                from fieldwork.store.bulkindex import ParallelNotesIndex
+
+                try:
+                    self._pending_index = ParallelNotesIndex(self.path, start + 1)
+                except OSError:  # no interpreter to start: index here, as for few rows
+                    self._pending_index = None
+                else:
+                    self._pending_index.add_rows(fts_rows)
+                    self._pending_index.add_links(links)
+                    fts_rows, links = [], []
         cols = ", ".join(spec.columns)
         marks = ", ".join("?" for _ in spec.columns)
-        tail = (vv, at, who, at, who)
+        # seq is left to SQLite: rows inserted one after another take start + 1, + 2, …
         self.conn.executemany(
-            f"INSERT INTO {table} (seq, id, {cols}, vv, created_at, created_by, "
-            f"modified_at, modified_by) VALUES (?, ?, {marks}, ?, ?, ?, ?, ?)",
-            [(seq, *row, *tail) for seq, row in enumerate(rows, start=start + 1)],
+            f"INSERT INTO {table} (id, {cols}, vv, created_at, created_by, "
+            f"modified_at, modified_by) VALUES (?, {marks}, ?, ?, ?, ?, ?)",
+            rows,
         )
-        if table == "notes" and not parallel:
-            assert findings is not None
-            self.conn.executemany(
-                "INSERT OR IGNORE INTO links (finding_id, note_id) VALUES (?, ?)",
-                sorted((f, row[0]) for row, tags in zip(rows, findings, strict=True)
-                       for f in tags),
-            )
-            text, case_ref, role = (
-                1 + spec.columns.index(c) for c in ("text", "case_ref", "subject_role")
-            )
-            self.conn.executemany(
-                "INSERT INTO notes_fts (rowid, text, case_ref, subject_role) "
-                "VALUES (?, ?, ?, ?)",
-                [
-                    (seq, row[text], row[case_ref], row[role])
-                    for seq, row in enumerate(rows, start=start + 1)
-                ],
-            )
+        if table == "notes":
+            if links:
+                links.sort()
+                self.conn.executemany(
+                    "INSERT OR IGNORE INTO links (finding_id, note_id) VALUES (?, ?)", links
+                )
+            if fts_rows:
+                self.conn.executemany(
+                    "INSERT INTO notes_fts (rowid, text, case_ref, subject_role) "
+                    "VALUES (?, ?, ?, ?)",
+                    [(seq, *row) for seq, row in enumerate(fts_rows, start=start + 1)],
+                )
         elif table == "findings":
             self._live_findings_cache = None
             text = 1 + spec.columns.index("text")
@@ -1232,7 +1250,7 @@ class Store:
         return (
             self._building
             and self._pending_index is None
-            and count >= 5000
+            and count >= self.PARALLEL_INDEX_MIN
             and self.conn.execute("SELECT 1 FROM notes_fts_docsize LIMIT 1").fetchone() is None
         )
 
@@ -1250,7 +1268,8 @@ class Store:
         self.conn.execute("PRAGMA cache_size = -262144")
         self._building = True
         try:
-            yield self
+            with gc_paused():
+                yield self
             with translated(self.path):
                 if self._pending_index is not None:
                     self._pending_index.install(self.conn)
@@ -1349,6 +1368,9 @@ class Store:
     #: search-index data FTS5 may hold before writing a segment. Big batches spare FTS5
     #: most of its segment merging, which otherwise costs more than the indexing itself.
     BULK_CACHE_KIB = 131072
+    #: From how many new notes a file being built indexes them in a separate process
+    #: (and defers its secondary indexes): below this, starting the worker costs more.
+    PARALLEL_INDEX_MIN = 5000
     BULK_FTS_HASHSIZE = 64 << 20
     FTS_HASHSIZE = 1 << 20
     FTS_TABLES = ("notes_fts", "findings_fts")
@@ -1361,7 +1383,8 @@ class Store:
         self.conn.execute(f"PRAGMA cache_size = -{self.BULK_CACHE_KIB}")
         self._fts_hashsize(self.BULK_FTS_HASHSIZE)
         try:
-            yield
+            with gc_paused():
+                yield
         finally:
             with contextlib.suppress(sqlite3.Error):
                 self._fts_hashsize(self.FTS_HASHSIZE)
