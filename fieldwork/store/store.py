@@ -244,7 +244,7 @@ class Store:
         self._live_findings_cache: set[str] | None = None
         self._building = False
         self._pending_index: ParallelNotesIndex | None = None
-        self._deferred_indexes: list[str] = []
+        self._deferred_indexes: list[tuple[str, str]] = []  # (table, CREATE INDEX)
 
     # ----------------------------------------------------------------- opening
     @classmethod
@@ -1243,7 +1243,7 @@ class Store:
         ).fetchall()
         for name, sql in rows:
             self.conn.execute(f"DROP INDEX {name}")
-            self._deferred_indexes.append(sql)
+            self._deferred_indexes.append((table, sql))
 
     def _can_index_in_parallel(self, count: int) -> bool:
         """Only while building a new file whose notes index is still empty, and worth it."""
@@ -1271,9 +1271,15 @@ class Store:
             with gc_paused():
                 yield self
             with translated(self.path):
+                # The worker is usually still indexing: sort out the notes' own indexes
+                # meanwhile, and those of the links once they are in.
+                later = [sql for table, sql in self._deferred_indexes if table == "links"]
+                for table, sql in self._deferred_indexes:
+                    if table != "links":
+                        self.conn.execute(sql)
                 if self._pending_index is not None:
                     self._pending_index.install(self.conn)
-                for sql in self._deferred_indexes:
+                for sql in later:
                     self.conn.execute(sql)
         finally:
             self._building = False
