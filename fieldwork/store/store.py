@@ -1236,14 +1236,18 @@ class Store:
 
     def _defer_indexes(self, table: str) -> None:
         """Drop ``table``'s secondary indexes until the build ends: one sort beats many inserts."""
+        self._deferred_indexes.extend((table, sql) for sql in self._drop_indexes(table))
+
+    def _drop_indexes(self, table: str) -> list[str]:
+        """Drop ``table``'s named indexes; returns the statements that make them again."""
         rows = self.conn.execute(
             "SELECT name, sql FROM sqlite_master WHERE type = 'index' AND tbl_name = ? "
             "AND sql IS NOT NULL",
             (table,),
         ).fetchall()
-        for name, sql in rows:
+        for name, _ in rows:
             self.conn.execute(f"DROP INDEX {name}")
-            self._deferred_indexes.append((table, sql))
+        return [sql for _, sql in rows]
 
     def _can_index_in_parallel(self, count: int) -> bool:
         """Only while building a new file whose notes index is still empty, and worth it."""
@@ -1450,7 +1454,14 @@ class Store:
         cols = ", ".join(("id", *spec.columns, *self.VERSION_TAIL))
         marks = ", ".join("?" for _ in range(1 + len(spec.columns) + len(self.VERSION_TAIL)))
         start = int(self.conn.execute(f"SELECT coalesce(max(seq), 0) FROM {table}").fetchone()[0])
+        # A batch that at least doubles the table (a lead's first merge, say) goes in
+        # without its secondary indexes, which are then built again in one sort each,
+        # inside the same transaction: about twice as fast as inserting into five b-trees.
+        rebuild = len(rows) >= self.PARALLEL_INDEX_MIN and len(rows) >= start
+        indexes = self._drop_indexes(table) if rebuild else []
         self.conn.executemany(f"INSERT INTO {table} ({cols}) VALUES ({marks})", rows)
+        for sql in indexes:
+            self.conn.execute(sql)
         self.reindex_from(table, start)
 
     def replace_versions(

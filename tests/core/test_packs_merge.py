@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from fieldwork.packs import join_pack, list_conflicts, merge_packs, merges_log
-from fieldwork.store import Store
+from fieldwork.store import NoteFilter, Store
 from tests.helpers.packs import (
     FINDING_A,
     FINDING_B,
@@ -312,3 +312,61 @@ def test_a_pack_from_a_copied_file_is_refused(
     assert lead.note(NOTE_2).text == "Edited again, now as its own copy."
     stick.close()
     lead.close()
+
+
+def note_indexes(store: Store) -> list[str]:
+    return [r[0] for r in store.conn.execute(
+        "SELECT sql FROM sqlite_master WHERE type = 'index' AND tbl_name = 'notes' "
+        "AND sql IS NOT NULL ORDER BY name")]
+
+
+def add_notes(store: Store, author: str, count: int) -> list[str]:
+    ids = [store.add_note(author=author, source="observation", text=f"Visit {i} wombat",
+                          case_ref=f"TB-09-{i:03d}", findings=[FINDING_B]).created or ""
+           for i in range(count)]
+    return ids
+
+
+def test_a_batch_that_doubles_the_notes_rebuilds_their_indexes_after(
+    copies: tuple[Store, Store, Store], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    lead, derek, _ = copies
+    monkeypatch.setattr(Store, "PARALLEL_INDEX_MIN", 10)
+    before = note_indexes(lead)
+    ids = add_notes(derek, DEREK, 12)
+    summary = exchange(derek, lead, tmp_path)
+    assert summary.added == 12
+    assert note_indexes(lead) == before and len(before) == 5
+    assert lead.conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+    assert {h.id for h in lead.search("wombat", limit=50)} == set(ids)
+    assert [n.id for n in lead.notes(NoteFilter(case_ref="TB-09-007"))] == [ids[7]]
+    assert len(lead.notes(NoteFilter(author=DEREK))) == 12
+    # The unique index on ids is back: a second copy of a note cannot slip in.
+    with pytest.raises(Exception, match="UNIQUE"):
+        lead.conn.execute(
+            "INSERT INTO notes (id, author, source, observed_at, text, vv, created_at, "
+            "created_by, modified_at, modified_by) SELECT id, author, source, observed_at, "
+            "text, vv, created_at, created_by, modified_at, modified_by FROM notes WHERE id = ?",
+            (ids[0],))
+
+
+def test_a_failed_merge_keeps_the_indexes_it_had_dropped(
+    copies: tuple[Store, Store, Store], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    lead, derek, _ = copies
+    monkeypatch.setattr(Store, "PARALLEL_INDEX_MIN", 10)
+    before, count = note_indexes(lead), lead.count_notes()
+    add_notes(derek, DEREK, 12)
+    path = pack(derek, tmp_path / "derek.fwpack")
+
+    real = Store._drop_indexes
+
+    def broken(self: Store, table: str) -> list[str]:
+        real(self, table)
+        raise OSError("disk unplugged")  # with the indexes dropped, before the rows go in
+
+    monkeypatch.setattr(Store, "_drop_indexes", broken)
+    with pytest.raises(OSError):
+        merge_packs(lead, [path], PASSPHRASE)
+    assert note_indexes(lead) == before
+    assert lead.count_notes() == count
