@@ -9,6 +9,7 @@ relevance, and recent evidence is what an inspector is usually after.
 
 from __future__ import annotations
 
+import json
 import re
 import sqlite3
 
@@ -77,14 +78,9 @@ def _findings(conn: sqlite3.Connection, expr: str, limit: int) -> list[SearchHit
 
 
 def _notes(conn: sqlite3.Connection, expr: str, limit: int) -> list[SearchHit]:
-    # Walking the newest matches in rowid order is cheap, unlike ranking all of them.
-    cutoff = conn.execute(
-        "SELECT rowid FROM notes_fts WHERE notes_fts MATCH ? "
-        "ORDER BY rowid DESC LIMIT 1 OFFSET ?",
-        (expr, RANK_WINDOW),
-    ).fetchone()
-    if cutoff is not None:
-        return _window_notes(conn, expr, cutoff[0], limit)
+    newest = _newest_matches(conn, expr)
+    if newest is not None:
+        return _window_notes(conn, expr, newest, limit)
     rows = conn.execute(
         "SELECT n.id, snippet(notes_fts, -1, ?, ?, '…', 24), bm25(notes_fts) "
         "FROM notes_fts JOIN notes n ON n.seq = notes_fts.rowid "
@@ -94,19 +90,45 @@ def _notes(conn: sqlite3.Connection, expr: str, limit: int) -> list[SearchHit]:
     return [SearchHit("note", r[0], r[1], float(r[2])) for r in rows]
 
 
+def _newest_matches(conn: sqlite3.Connection, expr: str) -> list[int] | None:
+    """The rowids of the newest ``RANK_WINDOW`` matches, if there are more than that.
+
+    FTS5 walks a long list of matches backwards slowly (it reads the whole list first), so
+    rather than ``ORDER BY rowid DESC`` this looks forwards through the newest notes only,
+    widening the span until it holds enough matches: a common word is settled within the
+    newest few thousand notes. A rarer one (None) is ranked whole by FTS5.
+    """
+    top = conn.execute("SELECT max(seq) FROM notes").fetchone()[0] or 0
+    span = 4 * RANK_WINDOW
+    while True:
+        low = top - span
+        hits = [
+            r[0]
+            for r in conn.execute(
+                "SELECT rowid FROM notes_fts WHERE notes_fts MATCH ? AND rowid > ? "
+                "ORDER BY rowid",
+                (expr, low),
+            )
+        ]
+        if len(hits) > RANK_WINDOW:
+            return hits[-RANK_WINDOW:]
+        if low <= 0:
+            return None
+        span *= 8
+
+
 def _window_notes(
-    conn: sqlite3.Connection, expr: str, cutoff: int, limit: int
+    conn: sqlite3.Connection, expr: str, seqs: list[int], limit: int
 ) -> list[SearchHit]:
-    """Rank the newest ``RANK_WINDOW`` matches with BM25 computed over that window.
+    """Rank the matches ``seqs`` (the newest ``RANK_WINDOW``) with BM25 over that window.
 
     FTS5's own bm25() reads every match of every word to weigh it, which for a word in
     most notes is the whole cost; here the weights come from the window alone.
     """
     rows = conn.execute(
-        "SELECT n.seq, n.id, n.text, n.case_ref, n.subject_role FROM notes_fts "
-        "JOIN notes n ON n.seq = notes_fts.rowid "
-        "WHERE notes_fts MATCH ? AND notes_fts.rowid > ?",
-        (expr, cutoff),
+        "SELECT seq, id, text, case_ref, subject_role FROM notes "
+        "WHERE seq IN (SELECT value FROM json_each(?))",
+        (json.dumps(seqs),),
     ).fetchall()
     terms = [t.strip('"*').lower() for t in expr.split()]
     prefix = expr.endswith("*")
@@ -127,23 +149,23 @@ def make_snippet(text: str, terms: list[str], prefix_last: bool, width: int = 24
     typing, starts with it), as FTS5's snippet() would mark it.
     """
     words = list(_TOKEN.finditer(text))
-    exact = set(terms[:-1] if prefix_last else terms)
+    exact = frozenset(terms[:-1] if prefix_last else terms)
     start_with = terms[-1] if prefix_last and terms else None
-
-    def hit(word: str) -> bool:
-        w = word.lower()
-        return w in exact or (start_with is not None and w.startswith(start_with))
-
-    flags = [hit(m.group()) for m in words]
+    # Inline rather than a helper per word: this is most of a common word's search time.
+    if start_with is None:
+        flags = [m.group().lower() in exact for m in words]
+    else:
+        flags = [w in exact or w.startswith(start_with)
+                 for w in (m.group().lower() for m in words)]
     if not words:
         return text
-    best, best_count = 0, -1
-    for first in range(0, max(1, len(words) - width + 1)):
-        count = sum(flags[first:first + width])
+    # The first window of ``width`` words with the most matches, by a running count.
+    best = 0
+    best_count = count = sum(flags[:width])
+    for first in range(1, len(words) - width + 1):
+        count += flags[first + width - 1] - flags[first - 1]
         if count > best_count:
             best, best_count = first, count
-        if first + width >= len(words):
-            break
     chosen = words[best:best + width]
     out: list[str] = ["…"] if best > 0 else []
     pos = chosen[0].start()

@@ -259,6 +259,29 @@ def test_search_of_a_very_common_word_stays_ranked_within_recent_notes(store: St
     assert store.note(hits[0].id).text == "common common common"
 
 
+def test_the_ranked_window_is_the_newest_matches_however_far_back_they_are(
+    store: Store, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The window is found by looking back over wider and wider spans of notes."""
+    from fieldwork.store import search as S
+
+    monkeypatch.setattr(S, "RANK_WINDOW", 4)
+    ids = [store.add_note(author="Tom Team", source="other",
+                          text=("osprey " if i < 30 or i % 7 == 0 else "") + f"note {i}"
+                          ).created for i in range(400)]
+    # Matches: the first 30 notes, then every seventh; the newest four are far apart.
+    matching = [n for i, n in enumerate(ids) if i < 30 or i % 7 == 0]
+    assert {h.id for h in store.search("osprey", limit=50)} == set(matching[-4:])
+    assert [h.id for h in store.search("note 3", limit=50)] == [ids[3]]
+    store.add_note(author="Tom Team", source="other", text="kestrel")
+    kestrels = [h.id for h in store.search("kestrel", limit=50)]
+    assert len(kestrels) == 1
+    for i in range(5):
+        store.edit_note(ids[i], text=f"kestrel {i}")
+    # Six matches, five of them among the oldest notes: the span widens to all of them.
+    assert {h.id for h in store.search("kestrel", limit=50)} == {kestrels[0], *ids[2:5]}
+
+
 def test_not_sqlite_is_refused_untouched(tmp_path: Path) -> None:
     path = tmp_path / "x.fieldwork"
     path.write_bytes(b"this is not a database at all" * 100)
