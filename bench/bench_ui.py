@@ -14,6 +14,7 @@ Exits non-zero if a target is missed.
 from __future__ import annotations
 
 import argparse
+import hashlib
 import os
 import statistics
 import subprocess
@@ -44,12 +45,17 @@ def big_file(notes: int) -> Path:
     """A ``notes``-note inspection, built once and kept in bench/out/."""
     from bench.synth import document
     from fieldwork.interchange import import_document
-    from fieldwork.store import Store
+    from fieldwork.store import Store, migrations
 
+    # Named after the schema it was built with, so a changed schema builds a new one
+    # rather than timing a stale file.
+    schema = hashlib.sha256(Path(migrations.__file__).read_bytes()).hexdigest()[:10]
     OUT.mkdir(exist_ok=True)
-    path = OUT / f"ui-{notes}.fieldwork"
+    path = OUT / f"ui-{notes}-{schema}.fieldwork"
     if path.exists():
         return path
+    for stale in OUT.glob(f"ui-{notes}*.fieldwork"):
+        stale.unlink()
     print(f"building {path.name} …", flush=True)
     tmp = path.with_suffix(".building")
     for suffix in ("", "-wal", "-shm"):

@@ -4,7 +4,7 @@ Run as ``python -I -S index_worker.py SCRATCH``: it reads framed batches from st
 writes the notes search index and the links into the new database ``SCRATCH``, then
 exits 0; on any error it prints one line to stderr and exits 1. It imports nothing but
 the standard library, so that it starts in a few tens of milliseconds and never holds
-the parent's GIL: tokenising 100,000 notes takes a core to itself for about a second.
+the parent's GIL: tokenising 100,000 notes keeps a core busy for two seconds or so.
 
 A frame is one kind byte, an 8-byte little-endian length and a :mod:`marshal` payload:
 

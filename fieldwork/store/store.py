@@ -1262,9 +1262,10 @@ class Store:
     def building(self) -> Iterator[Store]:
         """Fast bulk writes for a file that nobody else can see yet (being built, then renamed).
 
-        Journaling and syncing are off inside, and a large bulk of notes is indexed on a
-        second core: a failure leaves a file to throw away, which the caller does. On
-        leaving, the index is installed, the file returns to WAL and is made durable.
+        Journaling and syncing are off inside, and a large bulk of notes is indexed by a
+        worker process (:mod:`bulkindex`): a failure leaves a file to throw away, which the
+        caller does. On leaving, the deferred indexes are built and the search index
+        installed, the file returns to WAL and is made durable.
         Close the store afterwards.
         """
         self.conn.execute("PRAGMA journal_mode = OFF")
