@@ -187,20 +187,23 @@ class _Checker:
 
         ``index``, if given, is appended to ``path`` only when an error needs it.
         """
-        if index is not None and ("id" in item or item.get("id") is not None):
-            path = f"{path}[{index}]"
         item_id = item.get("id")
         if type(item_id) is str and item_id.strip():
             pass
         elif item_id is not None:
-            item_id = _id(item_id, f"{path}.id")
+            item_id = _id(item_id, _at(path, index) + ".id")
         else:
             item_id = str(uuid.uuid4())
         if item_id in seen:
-            raise InvalidDocument(f"{path}.id", f"duplicate id {item_id!r}")
+            raise InvalidDocument(_at(path, index) + ".id", f"duplicate id {item_id!r}")
         seen.add(item_id)
         self.ids[id(item)] = item_id
         return item_id
+
+
+def _at(path: str, index: int | None) -> str:
+    """``path[index]``, made only when an error needs it."""
+    return path if index is None else f"{path}[{index}]"
 
 
 def _plainly_valid_note(

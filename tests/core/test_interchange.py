@@ -148,6 +148,13 @@ def test_duplicate_ids_are_refused(tmp_path: Path) -> None:
     doc["findings"].append({"id": "f1", "section": "strength", "position": 2, "text": "again"})
     with pytest.raises(InvalidDocument, match=r"findings\[1\]\.id: duplicate id"):
         interchange.validate(doc)
+    doc = copy.deepcopy(SMALL)
+    doc["notes"].append({**doc["notes"][0], "text": "again"})
+    with pytest.raises(InvalidDocument, match=r"notes\[1\]\.id: duplicate id 'n1'"):
+        interchange.validate(doc)
+    doc["notes"][1]["id"] = 7
+    with pytest.raises(InvalidDocument, match=r"notes\[1\]\.id: "):
+        interchange.validate(doc)
 
 
 def test_malformed_json_is_one_line(tmp_path: Path) -> None:
