@@ -17,7 +17,6 @@ from __future__ import annotations
 import json
 import random
 import shutil
-import sqlite3
 import statistics
 import sys
 import tempfile
@@ -28,6 +27,7 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+from bench.baselines import fts_alone, raw_executemany
 from bench.synth import note_texts
 from fieldwork.packs import crypto, export_pack, merge_packs
 from fieldwork.packs.join import join_pack
@@ -93,45 +93,6 @@ def build(tmp: Path) -> tuple[Path, list[Path], list[tuple[object, ...]]]:
     return lead_path, packs, rows
 
 
-def raw_insert(tmp: Path, rows: list[tuple[object, ...]]) -> float:
-    path = tmp / f"raw-{uuid.uuid4().hex[:6]}.db"
-    conn = sqlite3.connect(path)
-    conn.execute(
-        "CREATE TABLE t (id TEXT, author TEXT, source TEXT, case_ref TEXT, subject_role TEXT, "
-        "observed_at TEXT, text TEXT, findings TEXT, extra TEXT)"
-    )
-    conn.commit()
-    start = time.perf_counter()
-    with conn:
-        conn.executemany("INSERT INTO t VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)", rows)
-    elapsed = time.perf_counter() - start
-    conn.close()
-    path.unlink()
-    return elapsed
-
-
-def fts_only(tmp: Path, rows: list[tuple[object, ...]]) -> float:
-    """For context: FTS5 indexing alone of the same texts (the merge's floor)."""
-    path = tmp / f"fts-{uuid.uuid4().hex[:6]}.db"
-    conn = sqlite3.connect(path)
-    conn.execute("CREATE TABLE n (seq INTEGER PRIMARY KEY, text TEXT, case_ref TEXT, "
-                 "subject_role TEXT)")
-    conn.execute("CREATE VIRTUAL TABLE f USING fts5(text, case_ref, subject_role, "
-                 "content='n', content_rowid='seq', tokenize='unicode61 remove_diacritics 2')")
-    with conn:
-        conn.executemany("INSERT INTO n (text, case_ref, subject_role) VALUES (?, ?, ?)",
-                         [(r[6], r[3], r[4]) for r in rows])
-    start = time.perf_counter()
-    with conn:
-        conn.execute("INSERT INTO f (f, rank) VALUES ('hashsize', 67108864)")
-        conn.execute("INSERT INTO f (rowid, text, case_ref, subject_role) "
-                     "SELECT seq, text, case_ref, subject_role FROM n")
-    elapsed = time.perf_counter() - start
-    conn.close()
-    path.unlink()
-    return elapsed
-
-
 def merge_once(tmp: Path, lead_path: Path, packs: list[Path]) -> float:
     target = tmp / f"merge-{uuid.uuid4().hex[:6]}.fieldwork"
     shutil.copyfile(lead_path, target)
@@ -188,9 +149,9 @@ def main() -> int:
         raws: list[float] = []
         for _ in range(3):
             merges.append(merge_once(tmp, lead_path, packs))
-            raws.append(raw_insert(tmp, rows))
+            raws.append(raw_executemany(tmp, rows))
         merge_t, raw_t = statistics.median(merges), statistics.median(raws)
-        fts_t = statistics.median(fts_only(tmp, rows) for _ in range(3))
+        fts_t = statistics.median(fts_alone(tmp, rows) for _ in range(3))
         ratio_a = raw_t / merge_t
         n = len(rows)
         print(f"(a) merge {PACKS} packs, {n} notes: {merge_t:.3f}s ({n / merge_t:,.0f} rows/s); "
