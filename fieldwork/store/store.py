@@ -1209,11 +1209,15 @@ class Store:
         cols = ", ".join(spec.columns)
         marks = ", ".join("?" for _ in spec.columns)
         # seq is left to SQLite: rows inserted one after another take start + 1, + 2, …
+        # (the search index is given those rowids, so check).
         self.conn.executemany(
             f"INSERT INTO {table} (id, {cols}, vv, created_at, created_by, "
             f"modified_at, modified_by) VALUES (?, {marks}, ?, ?, ?, ?, ?)",
             rows,
         )
+        last = self.conn.execute(f"SELECT max(seq) FROM {table}").fetchone()[0]
+        if last != start + len(rows):
+            raise RuntimeError(f"{table}: rows took seq up to {last}, not {start + len(rows)}")
         if table == "notes":
             if links:
                 links.sort()
@@ -1379,8 +1383,9 @@ class Store:
     #: search-index data FTS5 may hold before writing a segment. Big batches spare FTS5
     #: most of its segment merging, which otherwise costs more than the indexing itself.
     BULK_CACHE_KIB = 131072
-    #: From how many new notes a file being built indexes them in a separate process
-    #: (and defers its secondary indexes): below this, starting the worker costs more.
+    #: From how many new rows a bulk write builds a table's secondary indexes after the
+    #: rows rather than with them, and a file being built indexes its notes in a worker
+    #: process: below this, the sorts and starting the worker cost more than they save.
     PARALLEL_INDEX_MIN = 5000
     BULK_FTS_HASHSIZE = 64 << 20
     FTS_HASHSIZE = 1 << 20
