@@ -300,7 +300,13 @@ class Fold:
                 changed.append(row_id)
                 siblings.extend(_sibling_tuple(table.name, spec, row_id, s) for s in state.siblings)
         inserts.extend(table.fresh.values())
-        inserts.sort(key=lambda r: r[0])
+        if "observed_at" in spec.columns:
+            # Stored in the order they were observed, as on every other path: search ranks
+            # the newest matches of a very common word, and seq is what says "newest".
+            at = 1 + spec.columns.index("observed_at")
+            inserts.sort(key=lambda r: (r[at], r[0]))
+        else:
+            inserts.sort(key=lambda r: r[0])
         self.store.insert_versions(table.name, inserts)
         self.store.replace_versions(table.name, replaces)
         self.store.set_siblings(table.name, changed, siblings)

@@ -370,3 +370,24 @@ def test_a_failed_merge_keeps_the_indexes_it_had_dropped(
         merge_packs(lead, [path], PASSPHRASE)
     assert note_indexes(lead) == before
     assert lead.count_notes() == count
+
+
+def test_merged_notes_are_stored_in_the_order_they_were_observed(
+    copies: tuple[Store, Store, Store], tmp_path: Path
+) -> None:
+    lead, derek, fiona = copies
+    times = ["2009-06-25T16:00", "2009-06-24T09:30", "2009-06-25T08:15", "2009-06-24T17:45",
+             "2009-06-24T08:05", "2009-06-25T12:00", "2009-06-24T13:20", "2009-06-24T10:10"]
+    made = {}
+    for i, at in enumerate(times):
+        side, who = (derek, DEREK) if i % 2 else (fiona, FIONA)
+        made[at] = side.add_note(author=who, source="observation", text=f"Visit {i}",
+                                 observed_at=at).created
+    exchange(derek, lead, tmp_path, "d")
+    exchange(fiona, lead, tmp_path, "f")
+    merged = [r[0] for r in lead.conn.execute(
+        "SELECT id FROM notes WHERE author IN (?, ?) ORDER BY seq", (DEREK, FIONA))]
+    # Each merge stores its new notes by time; the second merge's come after the first's.
+    derek_first = sorted(t for i, t in enumerate(times) if i % 2)
+    fiona_next = sorted(t for i, t in enumerate(times) if not i % 2)
+    assert merged == [made[t] for t in derek_first + fiona_next]
