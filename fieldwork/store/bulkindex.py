@@ -27,6 +27,11 @@ _SHADOW_TABLES = ("notes_fts_data", "notes_fts_idx", "notes_fts_docsize")
 _BATCH = 5000
 
 
+#: Queued to the feeder: send the end frame and stop; or stop without it.
+_END: tuple[bytes, Any] = (index_worker.END, None)
+_STOP: tuple[bytes, Any] = (b"", None)
+
+
 def _frame(kind: bytes, payload: Any) -> bytes:
     body = marshal.dumps(payload)
     return kind + len(body).to_bytes(8, "little") + body
@@ -50,7 +55,7 @@ class ParallelNotesIndex:
             stdout=subprocess.DEVNULL,
             stderr=subprocess.PIPE,
         )
-        self._queue: list[tuple[bytes, Any] | None] = []
+        self._queue: list[tuple[bytes, Any]] = []
         self._ready = threading.Condition()
         self._feed_error: BaseException | None = None
         self._feeder = threading.Thread(target=self._feed, name="fieldwork-index-feed",
@@ -74,9 +79,13 @@ class ParallelNotesIndex:
             self._queue.append((kind, payload))
             self._ready.notify()
 
-    def _finish_feeding(self) -> None:
+    def _finish_feeding(self, *, complete: bool = True) -> None:
+        """Tell the feeder there is no more: the worker hears the end, or (not
+        ``complete``) just sees its input stop, and gives up."""
         with self._ready:
-            self._queue.append(None)
+            if not complete:
+                self._queue.clear()
+            self._queue.append(_END if complete else _STOP)
             self._ready.notify()
         self._feeder.join()
 
@@ -89,9 +98,11 @@ class ParallelNotesIndex:
                     while not self._queue:
                         self._ready.wait()
                     item = self._queue.pop(0)
-                if item is None:
+                if item is _STOP:
                     break
                 pipe.write(_frame(*item))
+                if item is _END:
+                    break
         except BaseException as err:  # the worker died; install() reports why
             self._feed_error = err
         finally:
@@ -154,14 +165,10 @@ class ParallelNotesIndex:
 
     def discard(self) -> None:
         """Stop the worker if it still runs and remove the scratch database."""
-        if self._feeder.is_alive():
-            with self._ready:
-                self._queue.clear()
-                self._queue.append(None)
-                self._ready.notify()
         if self._proc.poll() is None:
             self._proc.kill()
-        self._feeder.join()
+        if self._feeder.is_alive():
+            self._finish_feeding(complete=False)
         with contextlib.suppress(OSError):
             self._proc.wait()
         if self._proc.stderr is not None:

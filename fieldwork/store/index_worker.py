@@ -9,14 +9,18 @@ the parent's GIL: tokenising 100,000 notes keeps a core busy for two seconds or 
 A frame is one kind byte, an 8-byte little-endian length and a :mod:`marshal` payload:
 
 * ``R`` — ``(first_rowid, [(text, case_ref, subject_role), …])``, rowids counting up;
-* ``L`` — ``[(finding_id, note_id), …]``, links (sorted and inserted at the end).
+* ``L`` — ``[(finding_id, note_id), …]``, links (sorted and inserted at the end);
+* ``E`` — ``None``: that was all. Input that stops without it (the parent was killed)
+  is an error, and the scratch database is removed rather than left behind.
 
 The parent is the only writer of the pipe, so marshal (which trusts its input) is safe.
 """
 
 from __future__ import annotations
 
+import contextlib
 import marshal
+import os
 import sqlite3
 import sys
 from collections.abc import Iterator
@@ -33,7 +37,7 @@ FTS_DEFINITION = (
 #: index is written in a few large segments and needs little merging (about 25% faster).
 HASH_SIZE = 64 * 1024 * 1024
 
-ROWS, LINKS = b"R", b"L"
+ROWS, LINKS, END = b"R", b"L", b"E"
 
 
 def read_frames(stream: BinaryIO) -> Iterator[tuple[bytes, Any]]:
@@ -71,6 +75,8 @@ def build(scratch: str, stream: BinaryIO) -> None:
         )
         links: list[tuple[str, str]] = []
         for kind, payload in read_frames(stream):
+            if kind == END:
+                break
             if kind == ROWS:
                 first, batch = payload
                 conn.executemany(
@@ -82,6 +88,8 @@ def build(scratch: str, stream: BinaryIO) -> None:
                 links.extend(payload)
             else:
                 raise ValueError(f"unknown index batch {kind!r}")
+        else:
+            raise EOFError("the index input stopped before its end")
         links.sort()
         conn.executemany("INSERT OR IGNORE INTO links (finding_id, note_id) VALUES (?, ?)", links)
         conn.execute("COMMIT")
@@ -93,6 +101,9 @@ def main(argv: list[str]) -> int:
     try:
         build(argv[1], sys.stdin.buffer)
     except BaseException as err:  # reported to the parent as one line
+        for suffix in ("", "-journal"):
+            with contextlib.suppress(OSError):
+                os.unlink(argv[1] + suffix)
         print(f"{type(err).__name__}: {err}".replace("\n", " "), file=sys.stderr)
         return 1
     return 0

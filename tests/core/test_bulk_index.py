@@ -176,3 +176,32 @@ def test_frames_round_trip_and_a_cut_frame_is_refused() -> None:
         list(index_worker.read_frames(io.BytesIO(frames[:-3])))
     with pytest.raises(EOFError):
         list(index_worker.read_frames(io.BytesIO(frames[:5])))
+
+
+@pytest.mark.parametrize("ended", [True, False])
+def test_the_worker_keeps_its_index_only_when_told_that_was_all(
+    tmp_path: Path, ended: bool
+) -> None:
+    """A worker whose parent was killed mid-import sees its input stop, and cleans up."""
+    import sqlite3
+    import subprocess
+
+    frames = bulkindex._frame(index_worker.ROWS, (1, [("kestrel seen", None, None)]))
+    if ended:
+        frames += bulkindex._frame(index_worker.END, None)
+    scratch = tmp_path / "scratch.index"
+    done = subprocess.run(
+        [sys.executable, "-I", "-S", index_worker.__file__, str(scratch)],
+        input=frames, capture_output=True, timeout=60, check=False,
+    )
+    if ended:
+        assert done.returncode == 0
+        conn = sqlite3.connect(scratch)
+        assert conn.execute("SELECT rowid FROM notes_fts WHERE notes_fts MATCH 'kestrel'"
+                            ).fetchall() == [(1,)]
+        conn.close()
+    else:
+        assert done.returncode == 1
+        assert done.stderr.decode().strip() == (
+            "EOFError: the index input stopped before its end")
+        assert list(tmp_path.iterdir()) == []
