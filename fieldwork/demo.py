@@ -21,7 +21,7 @@ def write_demo(directory: Path) -> list[Path]:
     :returns: the paths written
     """
     from fieldwork.interchange import import_file
-    from fieldwork.store.store import remove_database
+    from fieldwork.store.db import remove_database
 
     try:
         directory.mkdir(parents=True, exist_ok=True)

@@ -456,7 +456,8 @@ def import_new(path: str | os.PathLike[str], doc: dict[str, Any]) -> tuple[Any, 
     renamed into place: it appears whole or not at all. ``me`` is the lead, if there is one.
     """
     from fieldwork.store import Store
-    from fieldwork.store.store import gc_paused, remove_database
+    from fieldwork.store.db import remove_database
+    from fieldwork.store.store import gc_paused
 
     with gc_paused():
         checked = validate(doc)

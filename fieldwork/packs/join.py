@@ -11,8 +11,8 @@ from fieldwork.errors import BadPack, FieldworkError, InvalidValue, NoSuchInspec
 from fieldwork.model import Inspector, Role
 from fieldwork.packs import container, snapshot
 from fieldwork.store import Store
+from fieldwork.store.db import remove_database
 from fieldwork.store.schema import REPLICATED_TABLES
-from fieldwork.store.store import remove_database
 
 
 def join_pack(

@@ -22,6 +22,7 @@ from pathlib import Path
 from typing import IO, Any
 
 from fieldwork.store import index_worker
+from fieldwork.store.db import remove_database
 
 _SHADOW_TABLES = ("notes_fts_data", "notes_fts_idx", "notes_fts_docsize")
 _BATCH = 5000
@@ -40,17 +41,18 @@ def _frame(kind: bytes, payload: Any) -> bytes:
 class ParallelNotesIndex:
     """Index notes and collect links in a worker process; :meth:`install` copies both in.
 
-    Feed it with :meth:`add_rows` (each call's rows take the next rowids from
-    ``first_rowid``) and :meth:`add_links`, then :meth:`install`, or :meth:`discard` to
+    The worker makes its index with ``fts_sql``, the file's own definition of
+    ``notes_fts``, holding up to ``hash_size`` bytes of it in memory. Feed it with
+    :meth:`add_rows` and :meth:`add_links`, then :meth:`install`, or :meth:`discard` to
     stop. Batches are serialised and written by a feeding thread, so the caller's thread
     only queues them.
     """
 
-    def __init__(self, beside: Path, first_rowid: int) -> None:
+    def __init__(self, beside: Path, fts_sql: str, hash_size: int) -> None:
         self.scratch = beside.with_name(f".{beside.name}.{uuid.uuid4().hex[:8]}.index")
-        self._next_rowid = first_rowid
         self._proc = subprocess.Popen(
-            [sys.executable, "-I", "-S", index_worker.__file__, str(self.scratch)],
+            [sys.executable, "-I", "-S", index_worker.__file__, str(self.scratch),
+             str(hash_size), fts_sql],
             stdin=subprocess.PIPE,
             stdout=subprocess.DEVNULL,
             stderr=subprocess.PIPE,
@@ -63,12 +65,10 @@ class ParallelNotesIndex:
         self._feeder.start()
 
     # ------------------------------------------------------------ the feeding side
-    def add_rows(self, rows: Sequence[tuple[str, str | None, str | None]]) -> None:
-        """Queue ``(text, case_ref, subject_role)`` rows for the next rowids."""
+    def add_rows(self, rows: Sequence[tuple[int, str, str | None, str | None]]) -> None:
+        """Queue ``(rowid, text, case_ref, subject_role)`` rows, rowids going up."""
         for start in range(0, len(rows), _BATCH):
-            batch = rows[start:start + _BATCH]
-            self._put(index_worker.ROWS, (self._next_rowid, list(batch)))
-            self._next_rowid += len(batch)
+            self._put(index_worker.ROWS, list(rows[start:start + _BATCH]))
 
     def add_links(self, links: Iterable[tuple[str, str]]) -> None:
         """Queue ``(finding_id, note_id)`` links."""
@@ -173,5 +173,4 @@ class ParallelNotesIndex:
             self._proc.wait()
         if self._proc.stderr is not None:
             self._proc.stderr.close()
-        for suffix in ("", "-journal", "-wal", "-shm"):
-            Path(f"{self.scratch}{suffix}").unlink(missing_ok=True)
+        remove_database(self.scratch)

@@ -131,3 +131,10 @@ def is_writable(path: Path) -> bool:
     except OSError:
         return False
     return bool(mode & 0o222) and os.access(path, os.W_OK)
+
+
+def remove_database(path: str | os.PathLike[str]) -> None:
+    """Delete a scratch database file and its journal, WAL and shared-memory files, if there."""
+    for suffix in ("", "-journal", "-wal", "-shm"):
+        with contextlib.suppress(FileNotFoundError):
+            os.unlink(f"{path}{suffix}")

@@ -1,14 +1,16 @@
 """The search-index builder that runs as its own process (see :mod:`bulkindex`).
 
-Run as ``python -I -S index_worker.py SCRATCH``: it reads framed batches from stdin and
-writes the notes search index and the links into the new database ``SCRATCH``, then
+Run as ``python -I -S index_worker.py SCRATCH HASHSIZE FTS_SQL``: it reads framed batches
+from stdin and writes the notes search index (made by ``FTS_SQL``, the file's own
+definition, with FTS5 holding up to ``HASHSIZE`` bytes of pending index in memory) and the
+links into the new database ``SCRATCH``, then
 exits 0; on any error it prints one line to stderr and exits 1. It imports nothing but
 the standard library, so that it starts in a few tens of milliseconds and never holds
 the parent's GIL: tokenising 100,000 notes keeps a core busy for two seconds or so.
 
 A frame is one kind byte, an 8-byte little-endian length and a :mod:`marshal` payload:
 
-* ``R`` — ``(first_rowid, [(text, case_ref, subject_role), …])``, rowids counting up;
+* ``R`` — ``[(rowid, text, case_ref, subject_role), …]``, rowids going up;
 * ``L`` — ``[(finding_id, note_id), …]``, links (sorted and inserted at the end);
 * ``E`` — ``None``: that was all. Input that stops without it (the parent was killed)
   is an error, and the scratch database is removed rather than left behind.
@@ -25,17 +27,6 @@ import sqlite3
 import sys
 from collections.abc import Iterator
 from typing import Any, BinaryIO
-
-#: Must match the notes_fts definition in schema.py.
-FTS_DEFINITION = (
-    "CREATE VIRTUAL TABLE notes_fts USING fts5("
-    "text, case_ref, subject_role, content='notes', content_rowid='seq', "
-    "tokenize='unicode61 remove_diacritics 2')"
-)
-#: FTS5 keeps this much of the index in memory before writing a segment. The default
-#: (1 MB) writes and then merges some hundred segments for 100,000 notes; with 64 MB the
-#: index is written in a few large segments and needs little merging (about 25% faster).
-HASH_SIZE = 64 * 1024 * 1024
 
 ROWS, LINKS, END = b"R", b"L", b"E"
 
@@ -55,7 +46,7 @@ def read_frames(stream: BinaryIO) -> Iterator[tuple[bytes, Any]]:
         yield head[:1], marshal.loads(body)
 
 
-def build(scratch: str, stream: BinaryIO) -> None:
+def build(scratch: str, hash_size: int, fts_sql: str, stream: BinaryIO) -> None:
     conn = sqlite3.connect(scratch, isolation_level=None)
     try:
         conn.execute("PRAGMA journal_mode = OFF")
@@ -64,25 +55,24 @@ def build(scratch: str, stream: BinaryIO) -> None:
         conn.execute(
             "CREATE TABLE notes (seq INTEGER PRIMARY KEY, text, case_ref, subject_role)"
         )
-        conn.execute(FTS_DEFINITION)
+        conn.execute(fts_sql)
         conn.execute(
             "CREATE TABLE links (finding_id TEXT NOT NULL, note_id TEXT NOT NULL, "
             "PRIMARY KEY (finding_id, note_id)) WITHOUT ROWID"
         )
         conn.execute("BEGIN")
         conn.execute(
-            "INSERT INTO notes_fts (notes_fts, rank) VALUES ('hashsize', ?)", (HASH_SIZE,)
+            "INSERT INTO notes_fts (notes_fts, rank) VALUES ('hashsize', ?)", (hash_size,)
         )
         links: list[tuple[str, str]] = []
         for kind, payload in read_frames(stream):
             if kind == END:
                 break
             if kind == ROWS:
-                first, batch = payload
                 conn.executemany(
                     "INSERT INTO notes_fts (rowid, text, case_ref, subject_role) "
                     "VALUES (?, ?, ?, ?)",
-                    [(rowid, *row) for rowid, row in enumerate(batch, start=first)],
+                    payload,
                 )
             elif kind == LINKS:
                 links.extend(payload)
@@ -99,7 +89,7 @@ def build(scratch: str, stream: BinaryIO) -> None:
 
 def main(argv: list[str]) -> int:
     try:
-        build(argv[1], sys.stdin.buffer)
+        build(argv[1], int(argv[2]), argv[3], sys.stdin.buffer)
     except BaseException as err:  # reported to the parent as one line
         for suffix in ("", "-journal"):
             with contextlib.suppress(OSError):

@@ -56,6 +56,7 @@ from fieldwork.store.db import (
     check_header,
     connect,
     inspect_schema,
+    remove_database,
     set_pragmas,
     translated,
 )
@@ -97,6 +98,29 @@ def gc_paused() -> Iterator[None]:
     finally:
         if paused:
             gc.enable()
+
+
+@contextlib.contextmanager
+def _new_database(path: Path, kind: str) -> Iterator[sqlite3.Connection]:
+    """A connection to a new database that becomes ``path`` when the block ends.
+
+    It is built beside ``path`` under a hidden ``.…kind`` name and renamed, so the file
+    appears whole or not at all; on any error the partial one is removed. SQLite's errors
+    become Fieldwork's, and one that cannot be written is :class:`ReadOnly`.
+    """
+    tmp = path.with_name(f".{path.name}.{uuid.uuid4().hex[:8]}.{kind}")
+    try:
+        conn = sqlite3.connect(str(tmp), check_same_thread=False)
+        try:
+            with translated(path):
+                yield conn
+        finally:
+            conn.close()
+        os.replace(tmp, path)
+    except OSError as err:
+        raise ReadOnly(f"{path}: cannot be written ({err.strerror})") from err
+    finally:
+        remove_database(tmp)
 
 
 def now() -> str:
@@ -291,41 +315,30 @@ class Store:
             raise InvalidValue(f"{p}: already exists")
         if not p.parent.is_dir():
             raise NotAnInspection(f"{p}: no such directory: {p.parent}")
-        tmp = p.with_name(f".{p.name}.{uuid.uuid4().hex[:8]}.tmp")
-        try:
-            conn = sqlite3.connect(str(tmp), check_same_thread=False)
-            try:
-                with translated(p):
-                    conn.execute("PRAGMA journal_mode = WAL")
-                    db = _database(conn)
-                    schema.apply(db)
-                    replica = new_id()
-                    with db.atomic():
-                        conn.executemany(
-                            "INSERT INTO meta (key, value) VALUES (?, ?)",
-                            [
-                                ("format", FILE_FORMAT),
-                                ("replica", replica),
-                                ("clock", "0"),
-                                ("me", actor),
-                                ("inspection_id", inspection_id or new_id()),
-                            ],
-                        )
-                    store = cls(conn, p, writable=True)
-                    store.actor = actor
-                    with store.atomic():
-                        store._insert(
-                            "inspection",
-                            store.inspection_id,
-                            {"fields": dict(inspection or {}), "state": LetterState.DRAFT.value},
-                        )
-            finally:
-                conn.close()
-            os.replace(tmp, p)
-        except OSError as err:
-            raise ReadOnly(f"{p}: cannot be written ({err.strerror})") from err
-        finally:
-            remove_database(tmp)
+        with _new_database(p, "tmp") as conn:
+            conn.execute("PRAGMA journal_mode = WAL")
+            db = _database(conn)
+            schema.apply(db)
+            replica = new_id()
+            with db.atomic():
+                conn.executemany(
+                    "INSERT INTO meta (key, value) VALUES (?, ?)",
+                    [
+                        ("format", FILE_FORMAT),
+                        ("replica", replica),
+                        ("clock", "0"),
+                        ("me", actor),
+                        ("inspection_id", inspection_id or new_id()),
+                    ],
+                )
+            store = cls(conn, p, writable=True)
+            store.actor = actor
+            with store.atomic():
+                store._insert(
+                    "inspection",
+                    store.inspection_id,
+                    {"fields": dict(inspection or {}), "state": LetterState.DRAFT.value},
+                )
         return cls.open(p, actor=actor or None)
 
     def close(self) -> None:
@@ -1192,14 +1205,17 @@ class Store:
                 1 + spec.columns.index(c) for c in ("text", "case_ref", "subject_role")
             )
             assert findings is not None
-            fts_rows = [(row[text], row[case_ref], row[role]) for row in rows]
+            fts_rows = [(seq, row[text], row[case_ref], row[role])
+                        for seq, row in enumerate(rows, start=start + 1)]
             links = [(f, row[0]) for row, tags in zip(rows, findings, strict=True)
                      for f in tags]
             if self._can_index_in_parallel(len(rows)):
                 from fieldwork.store.bulkindex import ParallelNotesIndex
 
                 try:
-                    self._pending_index = ParallelNotesIndex(self.path, start + 1)
+                    self._pending_index = ParallelNotesIndex(
+                        self.path, self._table_sql("notes_fts"), self.BULK_FTS_HASHSIZE
+                    )
                 except OSError:  # no interpreter to start: index here, as for few rows
                     self._pending_index = None
                 else:
@@ -1228,7 +1244,7 @@ class Store:
                 self.conn.executemany(
                     "INSERT INTO notes_fts (rowid, text, case_ref, subject_role) "
                     "VALUES (?, ?, ?, ?)",
-                    [(seq, *row) for seq, row in enumerate(fts_rows, start=start + 1)],
+                    fts_rows,
                 )
         elif table == "findings":
             self._live_findings_cache = None
@@ -1241,6 +1257,12 @@ class Store:
     def _defer_indexes(self, table: str) -> None:
         """Drop ``table``'s secondary indexes until the build ends: one sort beats many inserts."""
         self._deferred_indexes.extend((table, sql) for sql in self._drop_indexes(table))
+
+    def _table_sql(self, name: str) -> str:
+        """The statement that made table ``name``, as the file records it."""
+        return str(self.conn.execute(
+            "SELECT sql FROM sqlite_master WHERE type = 'table' AND name = ?", (name,)
+        ).fetchone()[0])
 
     def _drop_indexes(self, table: str) -> list[str]:
         """Drop ``table``'s named indexes; returns the statements that make them again."""
@@ -1352,20 +1374,9 @@ class Store:
         p = Path(target)
         if p.exists():
             raise InvalidValue(f"{p}: already exists")
-        tmp = p.with_name(f".{p.name}.{uuid.uuid4().hex[:8]}.copying")
-        try:
-            dest = sqlite3.connect(str(tmp))
-            try:
-                with translated(p):
-                    self.conn.backup(dest)
-                    dest.execute("PRAGMA journal_mode = WAL")
-            finally:
-                dest.close()
-            os.replace(tmp, p)
-        except OSError as err:
-            raise ReadOnly(f"{p}: cannot be written ({err.strerror})") from err
-        finally:
-            remove_database(tmp)
+        with _new_database(p, "copying") as dest:
+            self.conn.backup(dest)
+            dest.execute("PRAGMA journal_mode = WAL")
 
     def integrity_check(self) -> str:
         return str(self.conn.execute("PRAGMA integrity_check").fetchone()[0])
@@ -1656,13 +1667,6 @@ def _database(conn: sqlite3.Connection) -> Database:
     from sqlite_utils import Database
 
     return Database(conn)
-
-
-def remove_database(path: str | os.PathLike[str]) -> None:
-    """Delete a scratch database file and its WAL and shared-memory files, if there."""
-    for suffix in ("", "-wal", "-shm"):
-        with contextlib.suppress(FileNotFoundError):
-            os.unlink(f"{path}{suffix}")
 
 
 def _order(order: str, descending: bool) -> str:

@@ -167,10 +167,10 @@ def test_without_an_interpreter_to_start_the_index_is_built_here(
 
 
 def test_frames_round_trip_and_a_cut_frame_is_refused() -> None:
-    frames = bulkindex._frame(index_worker.ROWS, (1, [("text", None, "role")]))
+    frames = bulkindex._frame(index_worker.ROWS, [(1, "text", None, "role")])
     frames += bulkindex._frame(index_worker.LINKS, [("f1", "n1")])
     assert list(index_worker.read_frames(io.BytesIO(frames))) == [
-        (b"R", (1, [("text", None, "role")])), (b"L", [("f1", "n1")]),
+        (b"R", [(1, "text", None, "role")]), (b"L", [("f1", "n1")]),
     ]
     with pytest.raises(EOFError):
         list(index_worker.read_frames(io.BytesIO(frames[:-3])))
@@ -186,12 +186,15 @@ def test_the_worker_keeps_its_index_only_when_told_that_was_all(
     import sqlite3
     import subprocess
 
-    frames = bulkindex._frame(index_worker.ROWS, (1, [("kestrel seen", None, None)]))
+    frames = bulkindex._frame(index_worker.ROWS, [(1, "kestrel seen", None, None)])
     if ended:
         frames += bulkindex._frame(index_worker.END, None)
     scratch = tmp_path / "scratch.index"
+    fts_sql = ("CREATE VIRTUAL TABLE notes_fts USING fts5(text, case_ref, subject_role, "
+               "content='notes', content_rowid='seq')")
     done = subprocess.run(
-        [sys.executable, "-I", "-S", index_worker.__file__, str(scratch)],
+        [sys.executable, "-I", "-S", index_worker.__file__, str(scratch), str(1 << 20),
+         fts_sql],
         input=frames, capture_output=True, timeout=60, check=False,
     )
     if ended:

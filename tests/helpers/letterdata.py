@@ -1,7 +1,8 @@
 """Letter inputs for tests and benchmarks: the reference letter's data, with evidence behind it.
 
-Until the store feeds :class:`LetterInput`, an interchange document is mapped onto the
-model dataclasses here, one dict to one dataclass.
+The letter is composed from a :class:`LetterInput`; the store makes one from a file
+(``fieldwork.issuing.letter_input``), but these tests and benchmarks need no file, so an
+interchange document is mapped onto the model dataclasses here, one dict to one dataclass.
 """
 
 from __future__ import annotations
