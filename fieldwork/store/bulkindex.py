@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import contextlib
 import marshal
+import queue
 import sqlite3
 import subprocess
 import sys
@@ -57,8 +58,7 @@ class ParallelNotesIndex:
             stdout=subprocess.DEVNULL,
             stderr=subprocess.PIPE,
         )
-        self._queue: list[tuple[bytes, Any]] = []
-        self._ready = threading.Condition()
+        self._queue: queue.SimpleQueue[tuple[bytes, Any]] = queue.SimpleQueue()
         self._feed_error: BaseException | None = None
         self._feeder = threading.Thread(target=self._feed, name="fieldwork-index-feed",
                                         daemon=True)
@@ -68,25 +68,19 @@ class ParallelNotesIndex:
     def add_rows(self, rows: Sequence[tuple[int, str, str | None, str | None]]) -> None:
         """Queue ``(rowid, text, case_ref, subject_role)`` rows, rowids going up."""
         for start in range(0, len(rows), _BATCH):
-            self._put(index_worker.ROWS, list(rows[start:start + _BATCH]))
+            self._put(index_worker.ROWS, rows[start:start + _BATCH])
 
     def add_links(self, links: Iterable[tuple[str, str]]) -> None:
         """Queue ``(finding_id, note_id)`` links."""
         self._put(index_worker.LINKS, list(links))
 
     def _put(self, kind: bytes, payload: Any) -> None:
-        with self._ready:
-            self._queue.append((kind, payload))
-            self._ready.notify()
+        self._queue.put((kind, payload))
 
     def _finish_feeding(self, *, complete: bool = True) -> None:
         """Tell the feeder there is no more: the worker hears the end, or (not
-        ``complete``) just sees its input stop, and gives up."""
-        with self._ready:
-            if not complete:
-                self._queue.clear()
-            self._queue.append(_END if complete else _STOP)
-            self._ready.notify()
+        ``complete``, with the worker already stopped) the feeder just stops."""
+        self._queue.put(_END if complete else _STOP)
         self._feeder.join()
 
     def _feed(self) -> None:
@@ -94,10 +88,7 @@ class ParallelNotesIndex:
         assert pipe is not None
         try:
             while True:
-                with self._ready:
-                    while not self._queue:
-                        self._ready.wait()
-                    item = self._queue.pop(0)
+                item = self._queue.get()
                 if item is _STOP:
                     break
                 pipe.write(_frame(*item))
