@@ -9,8 +9,8 @@ baseline  ``compose`` + ``render_pdf`` of the same letter in the library, in the
 target    ours ≤ 2× the baseline (medians); and an edit shows in the preview within half a
           second of the last keystroke, the pause included
 
-The reference letter is the shared reference inspection (``../shared/reference``) when it is
-beside this checkout, else the shipped sample, which is the same letter with its notes.
+The reference letter is the reference inspection shipped with the tests
+(``tests/fixtures/reference``), or the sample, which is the same letter with its notes.
 Exit status 1 if a target is missed.
 """
 
@@ -31,7 +31,7 @@ sys.path.insert(0, str(REPO))
 
 RATIO_TARGET = 2.0
 PAUSE_TARGET = 0.5
-REFERENCE = REPO.parent / "shared" / "reference" / "bromley-2009" / "inspection.json"
+REFERENCE = REPO / "tests" / "fixtures" / "reference" / "bromley-2009" / "inspection.json"
 SAMPLE = REPO / "resources" / "sample" / "bromley-2009.json"
 
 

@@ -29,8 +29,8 @@ from fieldwork.model import (
 )
 
 REPO = Path(__file__).resolve().parents[2]
-#: ``shared/`` sits beside the repository, here and in CI.
-REFERENCE_DIR = REPO.parent / "shared" / "reference" / "bromley-2009"
+#: The public reference letter and its inspection, shipped as test fixtures.
+REFERENCE_DIR = REPO / "tests" / "fixtures" / "reference" / "bromley-2009"
 
 #: Tokens that are bullet glyphs, not words.
 BULLETS = {"-", "•", "▪", "◦", "*"}
