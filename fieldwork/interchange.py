@@ -13,28 +13,27 @@ from __future__ import annotations
 import json
 import os
 import uuid
-from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from fieldwork.errors import FieldworkError, InvalidDocument
-from fieldwork.model import CaseKind, Changes, Role, SourceType
+from fieldwork.errors import FieldworkError, InvalidDocument, LetterFrozen
+from fieldwork.model import Changes, LetterState
+from fieldwork.validation.document import FORMAT, VERSION, DocumentChecker, too_deep
+from fieldwork.validation.rows import ITEM_KEYS
+from fieldwork.validation.values import MAX_DEPTH, NonFinite, loads
 
-FORMAT = "fieldwork-inspection"
-VERSION = 1
-
-_TOP = ("format", "version", "inspection", "inspectors", "cases", "notes", "findings")
-_INSPECTOR_KEYS = frozenset(("id", "name", "role"))
-_CASE_KEYS = frozenset(("id", "ref", "kind", "fields", "urgent"))
-_FINDING_KEYS = frozenset(("id", "section", "position", "text"))
-_NOTE_KEYS = frozenset(
-    ("id", "author", "source", "case_ref", "subject_role", "observed_at", "text", "findings")
-)
+_INSPECTOR_KEYS = ITEM_KEYS["inspectors"]
+_CASE_KEYS = ITEM_KEYS["cases"]
+_FINDING_KEYS = ITEM_KEYS["findings"]
+_NOTE_KEYS = ITEM_KEYS["notes"]
 
 
 # ------------------------------------------------------------------ reading
 def load(path: str | os.PathLike[str]) -> dict[str, Any]:
-    """Read and parse a JSON file; malformed JSON is an :class:`InvalidDocument`."""
+    """Read and parse a JSON file; malformed JSON is an :class:`InvalidDocument`.
+
+    ``NaN`` and ``Infinity`` are kept as markers that the checks refuse with their path.
+    """
     p = Path(path)
     try:
         text = p.read_text(encoding="utf-8")
@@ -45,243 +44,23 @@ def load(path: str | os.PathLike[str]) -> dict[str, Any]:
     except OSError as err:
         raise InvalidDocument("", f"{p}: cannot be read ({err.strerror})") from None
     try:
-        doc = json.loads(text)
+        doc = loads(text)
     except json.JSONDecodeError as err:
         raise InvalidDocument(
             "", f"{p}: malformed JSON at line {err.lineno} column {err.colno}: {err.msg}"
         ) from None
+    except ValueError:  # a number too long for Python to read (over 4,300 digits)
+        doc = json.loads(text, parse_constant=NonFinite, parse_int=_long_int)
+    except RecursionError:
+        raise InvalidDocument(too_deep(text), f"nested deeper than {MAX_DEPTH} levels") from None
     if not isinstance(doc, dict):
         raise InvalidDocument("", "the document must be a JSON object")
     return doc
 
 
-# ----------------------------------------------------------------- checking
-class _Checker:
-    """Validates a document and gives every row an id, without touching any file."""
-
-    def __init__(self, section_keys: Callable[[str], tuple[str, ...]]) -> None:
-        self.section_keys = section_keys
-        self.ids: dict[int, str] = {}
-
-    def check(self, doc: dict[str, Any]) -> dict[str, Any]:
-        if doc.get("format") != FORMAT:
-            raise InvalidDocument("format", f"must be {FORMAT!r}, not {doc.get('format')!r}")
-        version = doc.get("version")
-        if not isinstance(version, int) or isinstance(version, bool):
-            raise InvalidDocument("version", "must be an integer")
-        if version > VERSION:
-            raise InvalidDocument(
-                "version", f"{version} is newer than this Fieldwork reads ({VERSION})"
-            )
-        inspection = _obj(doc.get("inspection"), "inspection")
-        template = inspection.get("template", "ucra-2009")
-        _str(template, "inspection.template")
-        for key in ("title", "authority", "service", "letter_date", "statutory_basis"):
-            if inspection.get(key) is not None:
-                _str(inspection[key], f"inspection.{key}")
-        for key in ("summary", "evidence_statement"):
-            if inspection.get(key) is not None:
-                _str(inspection[key], f"inspection.{key}")
-        dates = inspection.get("fieldwork_dates", [])
-        for i, d in enumerate(_list(dates, "inspection.fieldwork_dates")):
-            _date(d, f"inspection.fieldwork_dates[{i}]")
-        if inspection.get("letter_date") is not None:
-            _date(inspection["letter_date"], "inspection.letter_date")
-        if "id" in inspection:
-            _id(inspection["id"], "inspection.id")
-        try:
-            sections = self.section_keys(template)
-        except FieldworkError as err:
-            raise InvalidDocument("inspection.template", str(err)) from None
-
-        inspectors = _list(doc.get("inspectors", []), "inspectors")
-        by_name: dict[str, str] = {}
-        ids: set[str] = set()
-        for i, item in enumerate(inspectors):
-            path = f"inspectors[{i}]"
-            _obj(item, path)
-            _str(item.get("name"), f"{path}.name", required=True)
-            role = item.get("role", "team")
-            _choice(role, Role, f"{path}.role")
-            item_id = self._ensure_id(item, path, ids)
-            by_name.setdefault(item["name"], item_id)
-
-        cases = _list(doc.get("cases", []), "cases")
-        refs: set[str] = set()
-        for i, item in enumerate(cases):
-            path = f"cases[{i}]"
-            _obj(item, path)
-            ref = _str(item.get("ref"), f"{path}.ref", required=True)
-            if ref in refs:
-                raise InvalidDocument(f"{path}.ref", f"duplicate case reference {ref!r}")
-            refs.add(ref)
-            _choice(item.get("kind", "sampled"), CaseKind, f"{path}.kind")
-            if item.get("fields") is not None:
-                _obj(item["fields"], f"{path}.fields")
-            if item.get("urgent") is not None:
-                _obj(item["urgent"], f"{path}.urgent")
-            self._ensure_id(item, path, ids)
-
-        findings = _list(doc.get("findings", []), "findings")
-        finding_ids: set[str] = set()
-        for i, item in enumerate(findings):
-            path = f"findings[{i}]"
-            _obj(item, path)
-            section = _str(item.get("section"), f"{path}.section", required=True)
-            if section not in sections:
-                raise InvalidDocument(
-                    f"{path}.section",
-                    f"unknown section {section!r} for template {template!r} "
-                    f"(expected one of: {', '.join(sections)})",
-                )
-            position = item.get("position", i + 1)
-            if not isinstance(position, int) or isinstance(position, bool):
-                raise InvalidDocument(f"{path}.position", "must be an integer")
-            _str(item.get("text"), f"{path}.text", required=True)
-            finding_ids.add(self._ensure_id(item, path, ids))
-
-        notes = _list(doc.get("notes", []), "notes")
-        inspector_ids = {self.ids[id(item)] for item in inspectors}
-        authors = inspector_ids | by_name.keys()
-        sources = _CHOICES[SourceType]
-        for i, item in enumerate(notes):
-            if _plainly_valid_note(item, authors, sources, finding_ids):
-                self._ensure_id(item, "notes", ids, index=i)
-                continue
-            path = f"notes[{i}]"
-            _obj(item, path)
-            author = _str(item.get("author"), f"{path}.author", required=True)
-            if author not in inspector_ids and author not in by_name:
-                raise InvalidDocument(
-                    f"{path}.author", f"{author!r} is not an inspector id or name"
-                )
-            _choice(item.get("source"), SourceType, f"{path}.source")
-            for key in ("case_ref", "subject_role"):
-                if item.get(key) is not None:
-                    _str(item[key], f"{path}.{key}")
-            _str(item.get("observed_at"), f"{path}.observed_at", required=True)
-            _str(item.get("text"), f"{path}.text", required=True, allow_empty=True)
-            for j, fid in enumerate(_list(item.get("findings", []), f"{path}.findings")):
-                _str(fid, f"{path}.findings[{j}]", required=True)
-                if fid not in finding_ids:
-                    raise InvalidDocument(
-                        f"{path}.findings[{j}]", f"no finding with id {fid!r} in the document"
-                    )
-            self._ensure_id(item, path, ids)
-        return {
-            "inspection": inspection,
-            "inspectors": inspectors,
-            "cases": cases,
-            "findings": findings,
-            "notes": notes,
-            "by_name": by_name,
-            "inspector_ids": inspector_ids,
-            "extra": {k: v for k, v in doc.items() if k not in _TOP},
-            "ids": self.ids,
-        }
-
-    def _ensure_id(
-        self, item: dict[str, Any], path: str, seen: set[str], *, index: int | None = None
-    ) -> str:
-        """The item's id, or a new one for an item without; the item is not changed.
-
-        ``index``, if given, is appended to ``path`` only when an error needs it.
-        """
-        item_id = item.get("id")
-        if type(item_id) is str and item_id.strip():
-            pass
-        elif item_id is not None:
-            item_id = _id(item_id, _at(path, index) + ".id")
-        else:
-            item_id = str(uuid.uuid4())
-        if item_id in seen:
-            raise InvalidDocument(_at(path, index) + ".id", f"duplicate id {item_id!r}")
-        seen.add(item_id)
-        self.ids[id(item)] = item_id
-        return item_id
-
-
-def _at(path: str, index: int | None) -> str:
-    """``path[index]``, made only when an error needs it."""
-    return path if index is None else f"{path}[{index}]"
-
-
-def _plainly_valid_note(
-    item: Any, authors: set[str], sources: frozenset[str], finding_ids: set[str]
-) -> bool:
-    """A quick yes for an ordinary note; anything else gets the full check, which names
-    the offending field."""
-    if type(item) is not dict:
-        return False
-    author, observed = item.get("author"), item.get("observed_at")
-    findings = item.get("findings", [])
-    return (
-        type(author) is str and author in authors
-        and item.get("source") in sources
-        and type(observed) is str and bool(observed.strip())
-        and type(item.get("text")) is str
-        and type(item.get("case_ref", "")) in (str, type(None))
-        and type(item.get("subject_role", "")) in (str, type(None))
-        and type(findings) is list
-        and all(type(f) is str and f in finding_ids for f in findings)
-    )
-
-
-def _obj(value: Any, path: str) -> dict[str, Any]:
-    if not isinstance(value, dict):
-        raise InvalidDocument(path, f"must be an object, not {_type(value)}")
-    return value
-
-
-def _list(value: Any, path: str) -> list[Any]:
-    if not isinstance(value, list):
-        raise InvalidDocument(path, f"must be a list, not {_type(value)}")
-    return value
-
-
-def _str(value: Any, path: str, *, required: bool = False, allow_empty: bool = False) -> str:
-    if value is None and not required:
-        return ""
-    if not isinstance(value, str):
-        raise InvalidDocument(path, f"must be a string, not {_type(value)}")
-    if required and not allow_empty and not value.strip():
-        raise InvalidDocument(path, "must not be empty")
-    return value
-
-
-def _id(value: Any, path: str) -> str:
-    if not isinstance(value, str) or not value.strip():
-        raise InvalidDocument(path, "must be a non-empty string")
-    return value
-
-
-def _date(value: Any, path: str) -> None:
-    import datetime as dt
-
-    if not isinstance(value, str):
-        raise InvalidDocument(path, f"must be a date string (YYYY-MM-DD), not {_type(value)}")
-    try:
-        dt.date.fromisoformat(value)
-    except ValueError:
-        raise InvalidDocument(path, f"{value!r} is not a date (YYYY-MM-DD)") from None
-
-
-_CHOICES: dict[Any, frozenset[str]] = {
-    enum_type: frozenset(e.value for e in enum_type) for enum_type in (CaseKind, Role, SourceType)
-}
-
-
-def _choice(value: Any, enum_type: Any, path: str) -> None:
-    if value not in _CHOICES[enum_type]:
-        allowed = ", ".join(e.value for e in enum_type)
-        raise InvalidDocument(path, f"must be one of {allowed}, not {value!r}")
-
-
-def _type(value: Any) -> str:
-    return {
-        type(None): "null", bool: "a boolean", int: "a number", float: "a number",
-        str: "a string", list: "a list", dict: "an object",
-    }.get(type(value), type(value).__name__)
+def _long_int(text: str) -> int | NonFinite:
+    """An integer, or a marker for one too long to read, which the checks refuse by path."""
+    return int(text) if len(text) <= 4000 else NonFinite(f"a {len(text)}-digit number")
 
 
 def _extra(item: dict[str, Any], known: frozenset[str]) -> dict[str, Any] | None:
@@ -298,7 +77,7 @@ def _template_sections(name: str) -> tuple[str, ...]:
 
 def validate(doc: dict[str, Any]) -> dict[str, Any]:
     """Check a document; returns the checked parts. Raises :class:`InvalidDocument`."""
-    return _Checker(_template_sections).check(doc)
+    return DocumentChecker(_template_sections).check(doc)
 
 
 def import_document(store: Any, doc: dict[str, Any], *, by: str | None = None) -> Changes:
@@ -309,12 +88,64 @@ def import_document(store: Any, doc: dict[str, Any], *, by: str | None = None) -
     return _write(store, validate(doc), by=by)
 
 
+#: Why a document may not change an issued letter.
+FROZEN = (
+    "the letter has been issued; its fields and findings cannot change until it is reopened "
+    "for a re-issue (fieldwork issue F --reopen); notes can still be imported"
+)
+
+
+def check_letter_state(store: Any, checked: dict[str, Any]) -> None:
+    """Refuse a document that would issue the letter, or change an issued one.
+
+    A letter becomes issued only by issuing it, so ``state: "issued"`` imports only into a
+    file that is issued already. Into such a file, a document may bring notes, but not
+    change the letter's fields, state or findings (:data:`FROZEN`).
+    """
+    current = store.inspection() if store is not None else None
+    head = checked["inspection"]
+    wanted = head.get("state")
+    if current is None or current.state != LetterState.ISSUED:
+        if wanted == LetterState.ISSUED.value:
+            raise InvalidDocument(
+                "inspection.state",
+                "'issued' can only be imported into a file whose letter is issued already: "
+                "a letter becomes issued only by issuing it (fieldwork issue)",
+            )
+        return
+    if wanted is not None and wanted != LetterState.ISSUED.value:
+        raise LetterFrozen(f"inspection.state: {FROZEN}")
+    fields = _inspection_fields(head)
+    for key in sorted(fields.keys() | current.fields.keys()):
+        if fields.get(key) != current.fields.get(key):
+            raise LetterFrozen(f"inspection.{key}: {FROZEN}")
+    from fieldwork.store.rows import FINDINGS
+
+    for i, item in enumerate(checked["findings"]):
+        row = store.raw_row("findings", checked["ids"][id(item)])
+        if row is None or row["deleted"] or FINDINGS.decode(row) != _finding(checked, item):
+            raise LetterFrozen(f"findings[{i}]: {FROZEN}")
+
+
+def _inspection_fields(head: dict[str, Any]) -> dict[str, Any]:
+    return {k: v for k, v in head.items() if k not in ("id", "state")}
+
+
+def _finding(checked: dict[str, Any], item: dict[str, Any]) -> dict[str, Any]:
+    """A document's finding as the store keeps it."""
+    return {
+        "section": item["section"], "position": checked["positions"][id(item)],
+        "text": item["text"], "extra": _extra(item, _FINDING_KEYS),
+    }
+
+
 def _write(store: Any, checked: dict[str, Any], *, by: str | None) -> Changes:
     store._require_writable()
+    check_letter_state(store, checked)
     changes = Changes()
     with store.atomic():
         head = checked["inspection"]
-        fields = {k: v for k, v in head.items() if k not in ("id", "state")}
+        fields = _inspection_fields(head)
         state = head.get("state", store.inspection().state.value)
         if store._update(
             "inspection", store.inspection_id, {"fields": fields, "state": state}, by=by
@@ -351,9 +182,8 @@ def _write(store: Any, checked: dict[str, Any], *, by: str | None) -> Changes:
         changes |= Changes(cases=rows("cases", checked["cases"], lambda it: {
             "ref": it["ref"], "kind": it.get("kind", "sampled"), "fields": it.get("fields") or {},
             "urgent": it.get("urgent"), "extra": _extra(it, _CASE_KEYS)}))
-        changes |= Changes(findings=rows("findings", checked["findings"], lambda it: {
-            "section": it["section"], "position": it.get("position", 0), "text": it["text"],
-            "extra": _extra(it, _FINDING_KEYS)}))
+        changes |= Changes(findings=rows("findings", checked["findings"],
+                                         lambda it: _finding(checked, it)))
 
         def note(it: dict[str, Any]) -> dict[str, Any]:
             author = it["author"]
@@ -461,6 +291,7 @@ def import_new(path: str | os.PathLike[str], doc: dict[str, Any]) -> tuple[Any, 
 
     with gc_paused():
         checked = validate(doc)
+    check_letter_state(None, checked)
     path = Path(path)
     if path.exists():
         raise FieldworkError(f"{path}: already exists")

@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from fieldwork import versions
+from fieldwork import validation, versions
 from fieldwork.errors import (
     FieldworkError,
     InvalidValue,
@@ -427,6 +427,7 @@ class Store:
         self, table: str, row_id: str, data: dict[str, Any], *, by: str | None = None
     ) -> None:
         spec = R.SPECS[table]
+        _check_content(table, data)
         who = self._by(by)
         at = now()
         vv = versions.dumps({self.replica: self.tick()})
@@ -459,6 +460,8 @@ class Store:
         after = {k: new[k] for k in before}
         if not before and not (undelete and row["deleted"]):
             return False
+        if before:
+            _check_content(table, new, only=before.keys())
         who = self._by(by)
         at = now()
         vv = versions.bump(
@@ -1161,6 +1164,8 @@ class Store:
         the newest matches of a very common word). Must run inside :meth:`atomic`.
         """
         spec = R.SPECS[table]
+        for _, data in items:
+            _check_content(table, data)
         ordered = sorted(items, key=lambda item: (item[1].get("observed_at") or "", item[0]))
         stamp = self.bulk_stamp(by)
         self.bulk_insert_encoded(
@@ -1596,6 +1601,7 @@ class Store:
         ``vv`` must dominate every version of the row. Recorded in history as ``resolve``.
         """
         spec = R.SPECS[table]
+        _check_content(table, content)
         row = self._row(table, row_id, include_deleted=True)
         old = spec.decode(row)
         who = self._by(by)
@@ -1697,6 +1703,18 @@ def _enum(enum_type: Any, value: Any, what: str) -> Any:
     except ValueError:
         allowed = ", ".join(e.value for e in enum_type)
         raise InvalidValue(f"unknown {what} {value!r}; expected one of: {allowed}") from None
+
+
+def _check_content(
+    table: str, data: dict[str, Any], *, only: Iterable[str] | None = None
+) -> None:
+    """Refuse content the validator would refuse in a pack or a document, so that this
+    copy never writes what another copy would have to refuse."""
+    try:
+        validation.check_content(table, data, only=tuple(only) if only is not None else ())
+    except validation.Invalid as err:
+        what = f"{R.SPECS[table].kind}'s {err.where}" if err.where else R.SPECS[table].kind
+        raise InvalidValue(f"the {what}: {err.message}") from None
 
 
 def _check_keys(changes: dict[str, Any], allowed: frozenset[str], kind: str) -> None:

@@ -21,7 +21,7 @@ WORDS = ("child", "seen", "alone", "strategy", "police", "referral", "assessment
 
 def document(count: int) -> dict[str, Any]:
     rng = random.Random(7)
-    findings = [{"id": f"f{i}", "section": "strength", "position": i, "text": f"Finding {i}."}
+    findings = [{"id": f"f{i}", "section": "strength", "position": i + 1, "text": f"Finding {i}."}
                 for i in range(5)]
     notes = []
     for i in range(count):
@@ -32,7 +32,7 @@ def document(count: int) -> dict[str, Any]:
             "case_ref": f"BR-09-{i % 40:05d}" if i % 2 else None,
             "subject_role": "social worker" if i % 5 == 0 else None,
             # Many ties, and out of order: storage follows time, ties in document order.
-            "observed_at": f"2009-06-2{4 + rng.randint(0, 1)}T{rng.randint(9, 11)}:00",
+            "observed_at": f"2009-06-2{4 + rng.randint(0, 1)}T{rng.randint(9, 11):02d}:00",
             "text": " ".join(rng.choice(WORDS) for _ in range(rng.randint(3, 40))) + f" w{i}x",
             "findings": rng.sample([f["id"] for f in findings], rng.randint(0, 3)),
         })

@@ -118,10 +118,10 @@ def _broken(path_and_value: tuple[str, Any]) -> dict[str, Any]:
         ("findings[0].section", "gossip", "unknown section"),
         ("notes[0].findings[0]", "f-missing", "no finding with id"),
         ("notes[0].author", "Nobody", "not an inspector"),
-        ("notes[0].source", "rumour", "must be one of"),
+        ("notes[0].source", "rumour", "'rumour' is not a source type"),
         ("notes[0].text", 42, "must be a string"),
         ("findings[0].position", "1", "must be an integer"),
-        ("cases[0].kind", "closed", "must be one of"),
+        ("cases[0].kind", "closed", "'closed' is not a case kind"),
         ("inspection.fieldwork_dates[0]", "24/06/2009", "not a date"),
         ("inspectors", {}, "must be a list"),
         ("format", "something-else", "must be"),
@@ -195,15 +195,16 @@ def test_invalid_import_into_existing_file_changes_nothing(tmp_path: Path) -> No
     assert hashlib.sha256((tmp_path / "t.fieldwork").read_bytes()).hexdigest() == before
 
 
-text_st = st.text(
-    alphabet=st.characters(blacklist_categories=("Cs",)), min_size=1, max_size=200
-).filter(lambda s: s.strip() != "")
+#: Any Unicode text except lone surrogates and NUL, which import refuses.
+CHARACTERS = st.characters(blacklist_categories=("Cs",), blacklist_characters="\x00")
+text_st = st.text(alphabet=CHARACTERS, min_size=1, max_size=200).filter(lambda s: s.strip() != "")
 
 
 @settings(
     max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
 )
-@given(note_text=text_st, finding_text=text_st, ref=text_st, authority=st.text(max_size=50))
+@given(note_text=text_st, finding_text=text_st, ref=text_st,
+       authority=st.text(alphabet=CHARACTERS, max_size=50))
 def test_round_trip_keeps_arbitrary_unicode(
     tmp_path_factory: pytest.TempPathFactory,
     note_text: str,

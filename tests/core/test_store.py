@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import sqlite3
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -156,8 +157,8 @@ def test_unknown_section_is_refused(store: Store) -> None:
 
 def test_findings_come_in_letter_order(store: Store) -> None:
     d = store.add_finding("development", "D1").created
-    s2 = store.add_finding("satisfactory", "S2").created
-    s1 = store.add_finding("satisfactory", "S1", position=0).created
+    s2 = store.add_finding("satisfactory", "S2", position=2).created
+    s1 = store.add_finding("satisfactory", "S1", position=1).created
     st = store.add_finding("strength", "St").created
     assert [f.id for f in store.findings()] == [s1, s2, st, d]
 
@@ -397,3 +398,45 @@ def test_common_word_search_marks_matches_in_window(store: Store) -> None:
         S.RANK_WINDOW = old
     assert len(hits) == 3
     assert all("\x02child\x03" in h.snippet for h in hits)
+
+
+@pytest.mark.parametrize(
+    ("write", "message"),
+    [
+        (lambda s, lead: s.add_note(author=lead, source="observation", text="x",
+                                    observed_at="yesterday"),
+         "the note's observed_at: 'yesterday' is not an ISO 8601 date and time"),
+        (lambda s, lead: s.add_note(author=lead, source="observation", text="a\x00b"),
+         "the note's text: contains a NUL character"),
+        (lambda s, lead: s.add_note(author=lead, source="observation", text="\ud800"),
+         "the note's text: contains a lone surrogate"),
+        (lambda s, lead: s.add_note(author=lead, source="other", text="x",
+                                    extra={"text": "shadow"}),
+         "the note's extra.text: an extra field may not be called 'text'"),
+        (lambda s, lead: s.add_finding("strength", "Good.", position=0),
+         "the finding's position: must be 1 or more"),
+        (lambda s, lead: s.update_inspection({"letter_date": "soon"}),
+         "the inspection's fields.letter_date: 'soon' is not a date"),
+        (lambda s, lead: s.add_case("BR-1", fields={"n": float("nan")}),
+         "the case's fields.n: nan is not a number JSON allows"),
+    ],
+)
+def test_the_store_refuses_what_another_copy_would_have_to_refuse(
+    store: Store, write: Any, message: str
+) -> None:
+    """Whatever a copy writes travels in its packs, where every row is checked: so the
+    store checks by the same rules, and a copy never writes what others must refuse."""
+    lead = store.me
+    clock = store.meta("clock")
+    with pytest.raises(InvalidValue) as err:
+        write(store, lead)
+    assert str(err.value).startswith(message), str(err.value)
+    assert store.meta("clock") == clock
+
+
+def test_an_edit_is_checked_only_for_what_it_changes(store: Store) -> None:
+    note = store.add_note(author=store.me, source="observation", text="fine").created or ""
+    with pytest.raises(InvalidValue, match="observed_at"):
+        store.edit_note(note, observed_at="25/06/2009")
+    store.edit_note(note, text="still fine")
+    assert store.note(note).text == "still fine"
