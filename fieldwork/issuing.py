@@ -6,6 +6,7 @@ letter is frozen: :func:`letter_pdf` then returns the stored bytes, the same eve
 
 from __future__ import annotations
 
+import hashlib
 import os
 import uuid
 from collections.abc import Callable
@@ -13,7 +14,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from fieldwork.errors import FieldworkError, InvalidValue
-from fieldwork.model import LetterState
+from fieldwork.model import LetterState, Role
 
 if TYPE_CHECKING:
     from fieldwork.checks import CheckResult
@@ -51,7 +52,13 @@ def letter_pdf(store: Store, *, draft: bool | None = None) -> bytes:
 
     issue = store.latest_issue()
     if store.inspection().state == LetterState.ISSUED and issue is not None:
-        return store.issued_pdf(issue.id)
+        pdf = store.issued_pdf(issue.id)
+        if hashlib.sha256(pdf).hexdigest() != issue.sha256:
+            raise FieldworkError(
+                f"{store.path}: the issued letter stored in this file does not match its "
+                "checksum; it has been altered, so it is not given out"
+            )
+        return pdf
     return render_pdf(compose(letter_input(store), draft=draft))
 
 
@@ -81,21 +88,38 @@ def mark_qa(store: Store, *, by: str | None = None) -> None:
 def issue(store: Store, *, by: str | None = None) -> LetterIssue:
     """Run the checks, then compile the final letter and store it with its sha256.
 
+    Only the lead issues the letter (``by``, or the copy's owner): other copies accept an
+    issued letter from no one else.
+
     :raises NotReady: a check found an error
-    :raises InvalidValue: the letter is already issued
+    :raises InvalidValue: the letter is already issued, or the issuer is not the lead
     """
     if store.inspection().state == LetterState.ISSUED:
         raise InvalidValue(
             "the letter is already issued; reopen it for a re-issue first "
             "(fieldwork issue F --reopen)"
         )
+    who = by if by is not None else store.actor
+    team = {i.id: i for i in store.inspectors()}
+    member = team.get(who)
+    if member is not None and member.role != Role.LEAD:
+        _not_the_lead(member.name)
     results = check(store)
     if any(r.level == "error" for r in results):
         raise NotReady(results)
+    if member is None:
+        _not_the_lead(who or "nobody")
     from fieldwork.letter import compose, render_pdf
 
     pdf = render_pdf(compose(letter_input(store), draft=False))
     return store.record_issue(pdf, by=by)
+
+
+def _not_the_lead(name: str) -> None:
+    raise InvalidValue(
+        f"only the inspection's lead can issue the letter, and {name} is not the lead "
+        "(other copies accept an issued letter only from the lead)"
+    )
 
 
 def reopen(store: Store, *, by: str | None = None) -> None:

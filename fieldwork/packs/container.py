@@ -256,7 +256,7 @@ def _parse(raw: bytes, text: bytes, path: Path) -> PackHeader:
     """The header from its JSON text, every field checked."""
     try:
         doc = json.loads(text.decode("utf-8"))
-    except (UnicodeDecodeError, json.JSONDecodeError):
+    except (UnicodeDecodeError, ValueError, RecursionError):
         raise BadPack(f"{path}: the pack's header is damaged (not readable JSON)") from None
     try:
         if not isinstance(doc, dict) or doc.get("format") != FORMAT:
@@ -271,13 +271,17 @@ def _parse(raw: bytes, text: bytes, path: Path) -> PackHeader:
         if kdf.get("name") != "scrypt" or doc.get("cipher") != "AES-256-GCM":
             raise ValueError("an unknown cipher")
         params = {k: _int(kdf[k]) for k in ("n", "r", "p")}
-        if not (
-            1 < params["n"] <= crypto.MAX_SCRYPT_N
-            and params["n"] & (params["n"] - 1) == 0
-            and 0 < params["r"] <= crypto.MAX_SCRYPT_R
-            and 0 < params["p"] <= crypto.MAX_SCRYPT_P
-        ):
-            raise ValueError("key derivation parameters out of range")
+        inspection_id = _str(doc["inspection_id"])
+        salt = base64.b64decode(kdf["salt"], validate=True)
+        if (params["n"], params["r"], params["p"]) != crypto.KDF_PARAMS.get(version):
+            raise BadPack(
+                f"{path}: not a pack made by Fieldwork (it asks for key derivation "
+                f"n={params['n']}, r={params['r']}, p={params['p']}, which Fieldwork never uses)"
+            )
+        if salt != crypto.team_salt(inspection_id):
+            raise BadPack(
+                f"{path}: not a pack made by Fieldwork (its salt is not its inspection's)"
+            )
         nonce = base64.b64decode(doc["nonce"], validate=True)
         if len(nonce) != crypto.NONCE_SIZE:
             raise ValueError("a nonce of the wrong size")
@@ -287,7 +291,7 @@ def _parse(raw: bytes, text: bytes, path: Path) -> PackHeader:
         sender = doc["sender"]
         return PackHeader(
             format_version=version,
-            inspection_id=_str(doc["inspection_id"]),
+            inspection_id=inspection_id,
             sender_id=_str(sender["id"]),
             sender_name=_str(sender["name"]),
             replica=_str(doc["replica"]),
@@ -296,7 +300,7 @@ def _parse(raw: bytes, text: bytes, path: Path) -> PackHeader:
             payload_size=payload_size,
             chunk_size=chunk_size,
             kdf=params,
-            salt=base64.b64decode(kdf["salt"], validate=True),
+            salt=salt,
             nonce=nonce,
             key_check=_str(doc["key_check"]),
             raw=raw,

@@ -28,11 +28,10 @@ SCRYPT_P = 1
 NONCE_SIZE = 12
 TAG_SIZE = 16
 
-#: Limits on the parameters a pack header may ask for, so a forged header cannot make
-#: the reader spend minutes or gigabytes deriving a key.
-MAX_SCRYPT_N = 2**20
-MAX_SCRYPT_R = 32
-MAX_SCRYPT_P = 16
+#: The key derivation each version of the pack format uses, fixed: a header that asks for
+#: anything else was not made by Fieldwork, and is refused before any derivation, so a
+#: forged header cannot make the reader spend minutes or gigabytes deriving a key.
+KDF_PARAMS: dict[int, tuple[int, int, int]] = {1: (SCRYPT_N, SCRYPT_R, SCRYPT_P)}
 
 
 class WrongKey(Exception):
@@ -48,7 +47,12 @@ def team_salt(inspection_id: str) -> bytes:
 
 @functools.lru_cache(maxsize=8)
 def derive_key(passphrase: str, salt: bytes, n: int, r: int, p: int) -> bytes:
-    """The 256-bit key for ``passphrase``; cached, so a session derives each key once."""
+    """The 256-bit key for ``passphrase``; cached, so a session derives each key once.
+
+    :raises ValueError: parameters that no version of the pack format uses
+    """
+    if (n, r, p) not in KDF_PARAMS.values():
+        raise ValueError(f"scrypt parameters n={n}, r={r}, p={p} are not a pack format's")
     kdf = Scrypt(salt=salt, length=32, n=n, r=r, p=p)
     return kdf.derive(passphrase.encode("utf-8"))
 

@@ -1,16 +1,23 @@
-"""Joining an inspection: a team member's own copy, made from the lead's pack."""
+"""Joining an inspection: a team member's own copy, made from the lead's pack.
+
+The copy is built from Fieldwork's own schema (:meth:`Store.create`) and the pack's rows,
+each checked (:mod:`fieldwork.packs.validate`), written with the store's replication
+primitives. Nothing of the pack's database itself (its tables, views, triggers, indexes or
+settings) reaches the copy.
+"""
 
 from __future__ import annotations
 
 import os
-import sqlite3
 import uuid
 from pathlib import Path
 
-from fieldwork.errors import BadPack, FieldworkError, InvalidValue, NoSuchInspector, ReadOnly
+from fieldwork.errors import FieldworkError, InvalidValue, NoSuchInspector, ReadOnly
 from fieldwork.model import Inspector, Role
 from fieldwork.packs import container, snapshot
+from fieldwork.packs.validate import PackRows, Receiver, read_pack
 from fieldwork.store import Store
+from fieldwork.store import rows as R
 from fieldwork.store.db import remove_database
 from fieldwork.store.schema import REPLICATED_TABLES
 
@@ -24,10 +31,10 @@ def join_pack(
     """Create ``target_path``, a new copy of the pack's inspection that belongs to ``as_name``.
 
     ``as_name`` is an inspector's id or name from the pack's team. The copy gets its own
-    replica id, holds every row, tombstone, conflict and history entry of the pack, and
-    has its search index built. The file appears whole or not at all.
+    replica id, holds every row, tombstone, conflict, history entry and issued letter of the
+    pack, and has its search index built. The file appears whole or not at all.
 
-    :raises BadPack: the pack cannot be read or opened
+    :raises BadPack: the pack cannot be read or opened, or a row of it breaks a rule
     :raises NoSuchInspector: ``as_name`` is not in the team (the message lists the team)
     :raises InvalidValue: ``target_path`` exists already
     """
@@ -36,43 +43,34 @@ def join_pack(
         raise InvalidValue(f"{target}: already exists; choose another name for your copy")
     if not target.parent.is_dir():
         raise FieldworkError(f"{target}: no such directory: {target.parent}")
-    header, payload = container.read_pack(pack, passphrase)
-    snapshot.check_header(header, pack, None)
-    image = snapshot.open_image(payload, header, pack)
-    del payload
+    header, rows = _read(pack, passphrase)
+    me = _team_member(rows, as_name)
     tmp = target.with_name(f".{target.name}.{uuid.uuid4().hex[:8]}.joining")
     try:
-        me = _team_member(image, as_name)
-        live = sum(
-            image.execute(f"SELECT count(*) FROM {table} WHERE deleted = 0").fetchone()[0]
-            for table in REPLICATED_TABLES
-        )
-        _write_copy(image, tmp, me)
-        image.close()
-        with Store.open(tmp, actor=me) as store:
-            with store.atomic(), store.bulk_writes():
-                store.rebuild_indexes()
-                store.record_merge(
-                    pack=pack.name, sender=header.sender_name, made_at=header.made_at,
-                    counts=(live, 0, 0, len(store.sibling_rows())),
-                )
+        _write_copy(tmp, rows, me, header, pack)
         os.replace(tmp, target)
     except OSError as err:
         raise ReadOnly(f"{target}: cannot be written ({err.strerror})") from None
     finally:
-        image.close()
         remove_database(tmp)
     return Store.open(target, actor=me)
 
 
-def _team_member(image: sqlite3.Connection, as_name: str) -> str:
+def _read(pack: Path, passphrase: str) -> tuple[container.PackHeader, PackRows]:
+    """The pack's header and its rows, each checked; a join trusts no copy's team yet."""
+    header, payload = container.read_pack(pack, passphrase)
+    snapshot.check_header(header, pack, None)
+    image = snapshot.open_image(payload, header, pack)
+    del payload
+    try:
+        return header, read_pack(image, pack, header, Receiver())
+    finally:
+        image.close()
+
+
+def _team_member(rows: PackRows, as_name: str) -> str:
     """The id of the live inspector ``as_name`` names (id, name, or name in any case)."""
-    team = list(
-        image.execute(
-            "SELECT id, name, role FROM inspectors WHERE deleted = 0 "
-            "ORDER BY role = 'team', name, id"
-        )
-    )
+    team = rows.team()
     wanted = as_name.strip()
     for match in (
         lambda r: r[0] == wanted,
@@ -88,23 +86,39 @@ def _team_member(image: sqlite3.Connection, as_name: str) -> str:
     )
 
 
-def _write_copy(image: sqlite3.Connection, path: Path, me: str) -> None:
-    """Write the snapshot to ``path`` as this person's own copy, with a new replica id."""
-    conn = sqlite3.connect(str(path))
+def _write_copy(
+    path: Path, rows: PackRows, me: str, header: container.PackHeader, pack: Path
+) -> None:
+    """Build the copy at ``path``: Fieldwork's schema, a new replica id, the pack's rows."""
+    store = Store.create(path, inspection_id=header.inspection_id, actor=me,
+                         with_inspection=False)
     try:
-        image.backup(conn)
-        conn.execute("PRAGMA journal_mode = WAL")
-        with conn:
-            marks = ", ".join("?" for _ in snapshot.TRAVELLING_META)
-            conn.execute(f"DELETE FROM meta WHERE key NOT IN ({marks})", snapshot.TRAVELLING_META)
-            conn.executemany(
-                "INSERT INTO meta (key, value) VALUES (?, ?) "
-                "ON CONFLICT(key) DO UPDATE SET value = excluded.value",
-                [("replica", str(uuid.uuid4())), ("clock", "0"), ("me", me)],
+        with store.building(), store.atomic(), store.bulk_writes():
+            for table in REPLICATED_TABLES:
+                store.insert_versions(table, _in_storage_order(table, rows.rows[table]))
+                siblings = rows.siblings[table]
+                if siblings:
+                    store.set_siblings(table, [], siblings)
+            store.add_history(rows.history)
+            store.add_issues(rows.issues)
+            if rows.meta.get("document_extra"):
+                store.set_meta("document_extra", rows.meta["document_extra"])
+            live = sum(not row[-5] for table in REPLICATED_TABLES for row in rows.rows[table])
+            store.record_merge(
+                pack=pack.name, sender=header.sender_name, made_at=header.made_at,
+                counts=(live, 0, 0, sum(len(s) for s in rows.siblings.values())),
             )
-            conn.execute("DELETE FROM merges")
     finally:
-        conn.close()
+        store.close()
+
+
+def _in_storage_order(table: str, rows: list[tuple[object, ...]]) -> list[tuple[object, ...]]:
+    """Notes in the order they were observed, as every other path stores them (search
+    ranks the newest matches of a common word by storage order); other rows by id."""
+    if table == "notes":
+        at = 1 + R.NOTES.columns.index("observed_at")
+        return sorted(rows, key=lambda r: (str(r[at]), str(r[0])))
+    return sorted(rows, key=lambda r: str(r[0]))
 
 
 def pack_team(
@@ -113,23 +127,7 @@ def pack_team(
     """The pack's header and its inspection's team (the lead first), to choose who one is
     before :func:`join_pack`. The team travels encrypted, so this needs the passphrase.
 
-    :raises BadPack: the pack cannot be read or opened
+    :raises BadPack: the pack cannot be read or opened, or a row of it breaks a rule
     """
-    pack = Path(pack_path)
-    header, payload = container.read_pack(pack, passphrase)
-    snapshot.check_header(header, pack, None)
-    image = snapshot.open_image(payload, header, pack)
-    del payload
-    try:
-        team = [
-            Inspector(id=str(r[0]), name=str(r[1]), role=Role(r[2]))
-            for r in image.execute(
-                "SELECT id, name, role FROM inspectors WHERE deleted = 0 "
-                "ORDER BY role = 'team', name, id"
-            )
-        ]
-    except (sqlite3.Error, ValueError) as err:
-        raise BadPack(f"{pack}: the pack is damaged ({err})") from None
-    finally:
-        image.close()
-    return header, team
+    header, rows = _read(Path(pack_path), passphrase)
+    return header, [Inspector(id=i, name=name, role=Role(role)) for i, name, role in rows.team()]

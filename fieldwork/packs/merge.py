@@ -17,7 +17,8 @@ from typing import Any
 
 from fieldwork.errors import BadPack
 from fieldwork.packs import container, snapshot
-from fieldwork.packs.lattice import RowState, Version, join, maximal, sibling_id, vector
+from fieldwork.packs.lattice import RowState, Version, join, maximal, sibling_id
+from fieldwork.packs.validate import PackRows, Receiver, read_pack
 from fieldwork.store import Store
 from fieldwork.store import rows as R
 from fieldwork.store.schema import REPLICATED_TABLES
@@ -25,9 +26,6 @@ from fieldwork.store.schema import REPLICATED_TABLES
 #: Called as a merge goes: (steps done, steps in all, what is happening).
 Progress = Callable[[int, int, str], None]
 
-_HISTORY_COLUMNS = "id, tbl, row_id, at, by, op, before, after"
-_ISSUE_COLUMNS = "id, at, by, sha256, pdf, supersedes"
-_TEXT_COLUMNS = ("created_at", "created_by", "modified_at", "modified_by")
 
 
 @dataclass
@@ -77,6 +75,7 @@ def merge_packs(
     report = progress or (lambda done, total, what: None)
     total = len(packs) + 1
     fold = Fold(store)
+    receiver = Receiver.of(store, {name: t.index for name, t in fold.tables.items()})
     summaries: list[MergeSummary] = []
     for done, path in enumerate(packs):
         report(done, total, f"reading {path.name}")
@@ -87,11 +86,12 @@ def merge_packs(
         summary = MergeSummary(pack=path.name, sender=header.sender_name, made_at=header.made_at)
         try:
             _check_not_a_file_copy(store, image, header, path)
-            fold.add_image(image, summary)
-        except (sqlite3.Error, ValueError, KeyError) as err:
+            rows = read_pack(image, path, header, receiver)
+        except sqlite3.Error as err:
             raise BadPack(f"{path}: the pack is damaged ({err})") from None
         finally:
             image.close()
+        fold.add_rows(rows, summary)
         summaries.append(summary)
     report(len(packs), total, "writing")
     fold.write(summaries)
@@ -109,8 +109,9 @@ def _check_not_a_file_copy(
     """
     if header.replica != store.replica:
         return
-    row = image.execute("SELECT value FROM meta WHERE key = 'clock'").fetchone()
-    if row is not None and int(row[0]) > int(store.meta("clock") or 0):
+    row = image.execute("SELECT value FROM meta NOT INDEXED WHERE key = 'clock'").fetchone()
+    clock = str(row[0]) if row is not None else ""
+    if clock.isdigit() and int(clock) > int(store.meta("clock") or 0):
         raise BadPack(
             f"{path}: made from a copy of this inspection file, not from a copy made by "
             "joining; it cannot be merged safely"
@@ -160,29 +161,24 @@ class Fold:
         self.issues: dict[str, tuple[Any, ...]] = {}
 
     # ------------------------------------------------------------------ reading
-    def add_image(self, image: sqlite3.Connection, summary: MergeSummary) -> None:
-        """Join every row of a pack's snapshot into the fold, counting into ``summary``.
-
-        :raises ValueError: the snapshot holds rows this Fieldwork would never write
-        """
-        image.row_factory = None
-        _check_image(image, self.tables.values())
-        siblings = self._image_siblings(image)
+    def add_rows(self, pack: PackRows, summary: MergeSummary) -> None:
+        """Join every row of a pack (checked already) into the fold, counting into
+        ``summary``."""
+        siblings = self._siblings(pack)
         for table in self.tables.values():
+            rows = pack.rows[table.name]
             wanted = {
-                row_id
-                for row_id, vv in image.execute(f"SELECT id, vv FROM {table.name}")
-                if (table.name, row_id) in siblings or not self._known(table, row_id, vv)
+                row[0] for row in rows
+                if (table.name, row[0]) in siblings or not self._known(table, row[0], row[-6])
             }
             if not wanted:
                 continue
-            cols = ", ".join(("id", *table.spec.columns, *Store.VERSION_TAIL))
-            for row in image.execute(f"SELECT {cols} FROM {table.name} ORDER BY seq"):
+            for row in rows:
                 if row[0] in wanted:
                     self._add_row(table, row, siblings.get((table.name, row[0]), ()), summary)
-        for entry in image.execute(f"SELECT {_HISTORY_COLUMNS} FROM history ORDER BY seq"):
+        for entry in pack.history:
             self.history.setdefault(entry[0], entry)
-        for issue in image.execute(f"SELECT {_ISSUE_COLUMNS} FROM issues"):
+        for issue in pack.issues:
             self.issues.setdefault(issue[0], issue)
 
     def _known(self, table: _Table, row_id: str, vv: str) -> bool:
@@ -196,14 +192,15 @@ class Fold:
         stored = table.index.get(row_id)
         return stored is not None and stored[1] == vv and row_id not in table.conflicted
 
-    def _image_siblings(self, image: sqlite3.Connection) -> dict[tuple[str, str], list[Version]]:
+    def _siblings(self, pack: PackRows) -> dict[tuple[str, str], list[Version]]:
         out: dict[tuple[str, str], list[Version]] = {}
-        for tbl, row_id, vv, deleted, data, at, by in image.execute(
-            "SELECT tbl, row_id, vv, deleted, data, modified_at, modified_by FROM conflicts"
-        ):
-            content = json.loads(data)
-            values = self.tables[tbl].spec.encode(content)
-            out.setdefault((tbl, row_id), []).append(Version(vv, bool(deleted), values, at, by))
+        for name, siblings in pack.siblings.items():
+            spec = self.tables[name].spec
+            for _, row_id, vv, deleted, data, at, by in siblings:
+                values = spec.encode(json.loads(data))
+                out.setdefault((name, row_id), []).append(
+                    Version(vv, bool(deleted), values, at, by)
+                )
         return out
 
     def _add_row(
@@ -310,44 +307,6 @@ class Fold:
         self.store.insert_versions(table.name, inserts)
         self.store.replace_versions(table.name, replaces)
         self.store.set_siblings(table.name, changed, siblings)
-
-
-def _check_image(image: sqlite3.Connection, tables: Iterable[_Table]) -> None:
-    """Refuse a snapshot with rows this Fieldwork would never write.
-
-    Checked in SQL, and each distinct version vector once, so that it stays cheap.
-    """
-    known = ", ".join(f"'{t.name}'" for t in tables)
-    for table in tables:
-        rules = [
-            "typeof(id) = 'text'", "typeof(vv) = 'text'", "deleted IN (0, 1)",
-            *(f"({c} IS NULL OR json_valid({c}))" for c in table.spec.json_columns),
-            *(f"typeof({c}) = 'text'" for c in _TEXT_COLUMNS),
-        ]
-        bad = image.execute(
-            f"SELECT id FROM {table.name} WHERE NOT ({' AND '.join(rules)}) LIMIT 1"
-        ).fetchone()
-        if bad is not None:
-            raise ValueError(f"a malformed {table.spec.kind} row {bad[0]!r}")
-        for (vv,) in image.execute(f"SELECT DISTINCT vv FROM {table.name}"):
-            vector(vv)
-    bad = image.execute(
-        f"SELECT row_id FROM conflicts WHERE NOT (tbl IN ({known}) AND typeof(row_id) = 'text' "
-        "AND typeof(vv) = 'text' AND json_valid(data) AND json_type(data) = 'object' "
-        "AND deleted IN (0, 1)) LIMIT 1"
-    ).fetchone()
-    if bad is not None:
-        raise ValueError(f"a malformed conflict of row {bad[0]!r}")
-    for (vv,) in image.execute("SELECT DISTINCT vv FROM conflicts"):
-        vector(vv)
-    bad = image.execute(
-        "SELECT id FROM history WHERE NOT (typeof(id) = 'text' AND typeof(tbl) = 'text' "
-        "AND typeof(row_id) = 'text' AND typeof(at) = 'text' AND typeof(by) = 'text' "
-        "AND typeof(op) = 'text' AND (before IS NULL OR json_valid(before)) "
-        "AND (after IS NULL OR json_valid(after))) LIMIT 1"
-    ).fetchone()
-    if bad is not None:
-        raise ValueError(f"a malformed history entry {bad[0]!r}")
 
 
 def _state(spec: R.TableSpec, row: tuple[Any, ...], extra: Sequence[Version] = ()) -> RowState:

@@ -305,10 +305,13 @@ class Store:
         inspection: dict[str, Any] | None = None,
         inspection_id: str | None = None,
         actor: str = "",
+        with_inspection: bool = True,
     ) -> Store:
         """Create a new, empty inspection file. It must not exist already.
 
         The file appears whole or not at all: it is built beside the target and renamed.
+        ``with_inspection=False`` leaves out the inspection's own row, for a copy whose rows
+        all come from elsewhere (a pack being joined): the caller adds it.
         """
         p = Path(path)
         if p.exists():
@@ -333,12 +336,13 @@ class Store:
                 )
             store = cls(conn, p, writable=True)
             store.actor = actor
-            with store.atomic():
-                store._insert(
-                    "inspection",
-                    store.inspection_id,
-                    {"fields": dict(inspection or {}), "state": LetterState.DRAFT.value},
-                )
+            if with_inspection:
+                with store.atomic():
+                    store._insert(
+                        "inspection",
+                        store.inspection_id,
+                        {"fields": dict(inspection or {}), "state": LetterState.DRAFT.value},
+                    )
         return cls.open(p, actor=actor or None)
 
     def close(self) -> None:
@@ -1637,11 +1641,6 @@ class Store:
     def merge_rows(self) -> list[sqlite3.Row]:
         """This copy's log of merged packs, oldest first."""
         return list(self.conn.execute("SELECT * FROM merges ORDER BY at, id"))
-
-    @staticmethod
-    def upgrade_image(conn: sqlite3.Connection) -> None:
-        """Bring an in-memory copy of an older inspection (a pack's) to this schema."""
-        schema.apply(_database(conn))
 
 
 #: What a line of the notes list shows; the caller adds WHERE, ORDER BY and LIMIT.

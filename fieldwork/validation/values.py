@@ -90,7 +90,7 @@ def describe(value: Any) -> str:
     if isinstance(value, bool):
         return "true" if value else "false"
     if isinstance(value, int):
-        if abs(value) <= 10**15:
+        if abs(value) < 10**24:
             return f"the number {value}"
         return f"a number of about {int(value.bit_length() * 0.30103) + 1} digits"
     if isinstance(value, float):
@@ -119,13 +119,16 @@ class NonFinite:
         return self.name
 
 
-def loads(text: str | bytes) -> Any:
+_DECODER = json.JSONDecoder(parse_constant=NonFinite)
+
+
+def loads(text: str) -> Any:
     """Parse JSON, keeping ``NaN`` and ``Infinity`` as :class:`NonFinite` for the checks.
 
     :raises RecursionError: nested too deeply for the parser
     :raises ValueError: not JSON
     """
-    return json.loads(text, parse_constant=NonFinite)
+    return _DECODER.decode(text)
 
 
 # ---------------------------------------------------------------------- text
@@ -177,6 +180,11 @@ def check_id(value: Any) -> None:
         raise Invalid("", f"is an id of {len(value):,} characters; at most {MAX_ID} are allowed")
     raise Invalid("", f"{shown(value)} is not an id (it holds control characters or is not "
                       "valid Unicode)")
+
+
+def is_actor(value: Any) -> bool:
+    """The quick form of :func:`check_actor`."""
+    return value == "" or is_id(value)
 
 
 def check_actor(value: Any) -> None:

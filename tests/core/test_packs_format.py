@@ -192,22 +192,24 @@ def test_merging_into_a_newer_schema_copy_is_refused(good_pack: Path, target: St
 
 
 @pytest.mark.parametrize(
-    "sql",
+    ("sql", "reason"),
     [
-        "UPDATE notes SET vv = 'not a vector'",
-        """UPDATE notes SET vv = '{"r": "x"}'""",
-        "UPDATE notes SET findings = '[unclosed'",
-        "UPDATE history SET after = '{' WHERE rowid IN (SELECT rowid FROM history LIMIT 1)",
-        "UPDATE notes SET deleted = 7",
+        ("UPDATE notes SET vv = 'not a vector'", f"notes row {NOTE_1}: vv: "),
+        ("""UPDATE notes SET vv = '{"r": "x"}'""", f"notes row {NOTE_1}: vv: 'r' in the version"),
+        ("UPDATE notes SET findings = '[unclosed'", f"notes row {NOTE_1}: findings: is not valid"),
+        ("UPDATE history SET after = '{' WHERE rowid IN (SELECT rowid FROM history LIMIT 1)",
+         "after: is not valid JSON"),
+        ("UPDATE notes SET deleted = 7", f"notes row {NOTE_1}: deleted: must be 0 or 1"),
     ],
 )
 def test_a_sealed_pack_with_rows_fieldwork_never_writes_is_refused(
-    sql: str, lead: Store, good_pack: Path, target: Store, tmp_path: Path
+    sql: str, reason: str, lead: Store, good_pack: Path, target: Store, tmp_path: Path
 ) -> None:
     lead.edit_note(NOTE_1, text="so that history has an entry")
     source = pack(lead, tmp_path / "with-history.fwpack")
     forged = remake(source, tmp_path / "forged.fwpack", sql=sql)
     before = state(target)
-    with pytest.raises(BadPack, match="damaged"):
+    with pytest.raises(BadPack) as err:
         merge_packs(target, [forged], PASSPHRASE)
+    assert str(err.value).startswith(f"{forged}: ") and reason in str(err.value)
     assert state(target) == before

@@ -306,11 +306,24 @@ def test_a_pack_from_a_copied_file_is_refused(
     with pytest.raises(BadPack, match="copy of this inspection file"):
         merge_packs(lead, [path], PASSPHRASE)
     assert state(lead) == before
+    # A new replica id does not clean the edit made under the lead's: that version still
+    # claims a write of the lead's copy that the lead never made.
     stick.new_replica()
     stick.edit_note(NOTE_2, text="Edited again, now as its own copy.")
-    merge_packs(lead, [pack(stick, tmp_path / "stick2.fwpack")], PASSPHRASE)
-    assert lead.note(NOTE_2).text == "Edited again, now as its own copy."
+    with pytest.raises(BadPack, match=f"refused as forged: .*note {NOTE_2}"):
+        merge_packs(lead, [pack(stick, tmp_path / "stick2.fwpack")], PASSPHRASE)
+    assert state(lead) == before
     stick.close()
+    # A copy of the file given its own replica id before any edit is a copy like any other.
+    lead.close()
+    shutil.copyfile(tmp_path / "lead.fieldwork", tmp_path / "clean.fieldwork")
+    lead = Store.open(tmp_path / "lead.fieldwork")
+    clean = Store.open(tmp_path / "clean.fieldwork")
+    clean.new_replica()
+    clean.edit_note(NOTE_2, text="Edited on a copy with its own id.")
+    merge_packs(lead, [pack(clean, tmp_path / "clean.fwpack")], PASSPHRASE)
+    assert lead.note(NOTE_2).text == "Edited on a copy with its own id."
+    clean.close()
     lead.close()
 
 

@@ -108,18 +108,20 @@ def sha256(path: Path) -> str:
 
 
 def remake(source: Path, target: Path, *, header: dict[str, Any] | None = None,
-           user_version: int | None = None, sql: str | None = None) -> Path:
+           user_version: int | None = None, sql: str | list[str] | None = None,
+           params: tuple[Any, ...] = ()) -> Path:
     """A pack re-sealed with the right key after changing its header fields, its
-    payload's schema version or its rows: for forging packs no Fieldwork would make."""
+    payload's schema version or its rows (``sql``: one statement with ``params``, or a list
+    of statements): for forging packs no Fieldwork would make."""
     old, payload = container.read_pack(source, PASSPHRASE)
     if user_version is not None or sql is not None:
         conn = sqlite3.connect(":memory:")
         conn.deserialize(payload)
         if user_version is not None:
             conn.execute(f"PRAGMA user_version = {user_version}")
-        if sql is not None:
-            conn.execute(sql)
-            conn.commit()
+        for statement in [sql] if isinstance(sql, str) else sql or []:
+            conn.execute(statement, params if isinstance(sql, str) else ())
+        conn.commit()
         payload = bytearray(conn.serialize())
         conn.close()
     fields = {
@@ -129,6 +131,36 @@ def remake(source: Path, target: Path, *, header: dict[str, Any] | None = None,
     }
     container.write_pack(target, fields, Image(io.BytesIO(payload), len(payload)), PASSPHRASE)
     return target
+
+
+def rewrite_header(source: Path, target: Path, **changes: Any) -> Path:
+    """A pack whose header (plain JSON, readable without the passphrase) says something
+    else, with its checksum made to match: what anyone can write without the passphrase.
+    ``kdf`` changes are merged into the header's ``kdf`` object."""
+    data = source.read_bytes()
+    length = int.from_bytes(data[8:12], "big")
+    doc = json.loads(data[12 : 12 + length])
+    for key, value in changes.items():
+        if key == "kdf":
+            doc["kdf"].update(value)
+        else:
+            doc[key] = value
+    text = json.dumps(doc).encode()
+    digest = hashlib.sha256(text).digest()[:8]
+    target.write_bytes(
+        data[:8] + len(text).to_bytes(4, "big") + text + digest + data[12 + length + 8 :]
+    )
+    return target
+
+
+def files_digest(path: Path) -> dict[str, str]:
+    """The sha256 of an inspection file and of its -wal, if there is one."""
+    out = {}
+    for suffix in ("", "-wal"):
+        part = Path(f"{path}{suffix}")
+        if part.exists():
+            out[suffix or "file"] = sha256(part)
+    return out
 
 
 def _flip(path: Path, offset: int, out: Path) -> Path:
