@@ -264,23 +264,27 @@ def _plain_text(value: Any, limit: int) -> bool:
 
 
 def _plainly_valid_note(item: Any, authors: set[str], finding_ids: set[str]) -> bool:
-    """A quick yes for an ordinary note; anything else gets the full check, which names
-    the offending field."""
+    """A quick yes for an ordinary note, the same rules inline (a large document is mostly
+    notes); anything else gets the full check, which names the offending field."""
     if type(item) is not dict or not item.keys() <= _NOTE_KEYS:
         return False
-    author, source = item.get("author"), item.get("source")
+    author, source, text = item.get("author"), item.get("source"), item.get("text")
     case_ref, role = item.get("case_ref"), item.get("subject_role")
     findings = item.get("findings", [])
-    return (
-        type(author) is str and author in authors
-        and type(source) is str and source in SOURCES
-        and is_datetime(item.get("observed_at"))
-        and _plain_text(item.get("text"), MAX_NOTE_TEXT)
-        and (case_ref is None or _plain_text(case_ref, MAX_SHORT_TEXT))
-        and (role is None or _plain_text(role, MAX_SHORT_TEXT))
-        and type(findings) is list and len(findings) <= MAX_TAGS
-        and all(type(f) is str and f in finding_ids for f in findings)
-    )
+    try:
+        return (
+            type(author) is str and author in authors
+            and type(source) is str and source in SOURCES
+            and is_datetime(item.get("observed_at"))
+            and type(text) is str and len(text) <= MAX_NOTE_TEXT and "\x00" not in text
+            and (text.isascii() or _plain_text(text, MAX_NOTE_TEXT))
+            and (case_ref is None or _plain_text(case_ref, MAX_SHORT_TEXT))
+            and (role is None or _plain_text(role, MAX_SHORT_TEXT))
+            and type(findings) is list and len(findings) <= MAX_TAGS
+            and finding_ids.issuperset(findings)
+        )
+    except TypeError:  # an unhashable finding id
+        return False
 
 
 def _extras(item: dict[str, Any], table: str, path: str) -> None:

@@ -162,10 +162,9 @@ _UUID = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12
 
 def is_id(value: Any) -> bool:
     """The quick form of :func:`check_id`."""
-    return (
-        type(value) is str and len(value) <= MAX_ID and _ID.fullmatch(value) is not None
-        and not value.isspace()
-    )
+    if type(value) is not str or not 0 < len(value) <= MAX_ID or value.isspace():
+        return False
+    return value.isprintable() or _ID.fullmatch(value) is not None
 
 
 def check_id(value: Any) -> None:
