@@ -1,11 +1,12 @@
 """A pack's payload: a snapshot of one copy as an SQLite database image, held in memory.
 
-The snapshot is the copy's database as it is. A receiver reads only what travels: the
-replicated rows, their conflicts, the history and the issued letters. It ignores what is
-local to the sender (its settings, its log of merges, its search index and links), and a
-copy made by joining starts with those wiped or rebuilt. Leaving them in keeps making a
-pack about as fast as copying the file. The payload is made and read in memory, so
-decrypted personal data never touches the disk.
+The snapshot is the copy's database as it is. A receiver reads it as data only
+(:func:`open_image`), and only what travels: the replicated rows, their conflicts, the
+history and the issued letters, each checked (:mod:`fieldwork.packs.validate`). It ignores
+what is local to the sender (its settings, its log of merges, its search index and links)
+and anything else the image holds; a copy made by joining is built from Fieldwork's own
+schema. Leaving them in keeps making a pack about as fast as copying the file. The payload
+is made and read in memory, so decrypted personal data never touches the disk.
 """
 
 from __future__ import annotations
@@ -18,14 +19,12 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from fieldwork.errors import BadPack
+from fieldwork.packs import validate
 from fieldwork.packs.container import PackHeader
 from fieldwork.store import Store
 from fieldwork.store import rows as R
 from fieldwork.store import schema as store_schema
 from fieldwork.store.db import FILE_FORMAT
-
-#: The settings of the sender's copy that a copy made by joining keeps.
-TRAVELLING_META = ("format", "inspection_id", "replica", "document_extra")
 
 #: Tables a snapshot must have to be read.
 REQUIRED_TABLES = frozenset(
@@ -135,8 +134,6 @@ def open_image(payload: bytearray, header: PackHeader, path: Path) -> sqlite3.Co
     :raises BadPack: not a snapshot, from another schema, damaged, or of another inspection
         than its header says
     """
-    from fieldwork.packs import validate
-
     if payload[_WAL_FLAGS] == b"\x02\x02":
         payload[_WAL_FLAGS] = b"\x01\x01"
     conn = sqlite3.connect(":memory:", check_same_thread=False)

@@ -5,6 +5,7 @@ on which ``export``, ``letter``, ``check``, ``conflicts`` and opening in the app
 
 from __future__ import annotations
 
+import atexit
 import contextlib
 import functools
 import io
@@ -46,6 +47,7 @@ def material() -> tuple[Path, bytes, Any, dict[str, str]]:
     some team work (notes with extra fields, a case, a conflict, history, an issued letter
     that was reopened)."""
     folder = Path(tempfile.mkdtemp(prefix="fw-hostile-"))
+    atexit.register(shutil.rmtree, folder, True)
     lead = make_lead(folder)
     lead.edit_note(NOTE_1, text="The lead's reading.")
     lead.record_issue(issuing.letter_pdf(lead, draft=False), by=LEAD)
