@@ -12,6 +12,7 @@ Dates are ISO 8601 (``2009-03-03``; a time after it is ignored) or the UK's ``03
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any, NamedTuple
@@ -139,14 +140,18 @@ class RuleResult:
         return [t for t in self.national.timings if not t.within]
 
 
-def _parse(value: Any) -> int | str:
-    """A field's value as a date ordinal, or the reason it is not one."""
+def _parse(value: Any) -> int | str | None:
+    """A field's value as a date ordinal, None when blank, or the reason it is not a date."""
+    if value is None:
+        return None
     if isinstance(value, dt.datetime):
         value = value.date()
     if isinstance(value, dt.date):
         day = value
     elif isinstance(value, str):
         text = value.strip()
+        if not text:
+            return None
         try:
             if len(text) >= 10 and text[4] == "-":
                 day = dt.date.fromisoformat(text[:10])
@@ -166,24 +171,21 @@ def _parse(value: Any) -> int | str:
     return day.toordinal()
 
 
-class _Dates:
-    """Field values parsed once each: many cases share the same dates."""
+class _Parsed(dict[Any, "int | str | None"]):
+    """Field values parsed once each (many cases share their dates): ``parsed[value]``."""
 
-    def __init__(self) -> None:
-        self.cache: dict[Any, int | str] = {}
+    def __missing__(self, value: Any) -> int | str | None:
+        found = self[value] = _parse(value)
+        return found
 
-    def get(self, value: Any) -> int | str:
+    unhashable = False
+
+    def of(self, value: Any) -> int | str | None:
         try:
-            return self.cache[value]
-        except KeyError:
-            found = self.cache[value] = _parse(value)
-            return found
-        except TypeError:  # unhashable (a list where a date should be)
+            return self[value]
+        except TypeError:  # unhashable: a list or table where a date should be
+            self.unhashable = True
             return "unreadable"
-
-
-def _blank(value: Any) -> bool:
-    return value is None or (isinstance(value, str) and not value.strip())
 
 
 def compute(
@@ -199,88 +201,81 @@ def compute(
     """
     cases = list(cases)
     calendar = calendar_for(nation)
-    dates = _Dates()
-    # Parse every date first, so that the holiday table is built once for the years seen.
-    years: list[int] = []
-    for case in cases:
-        f = case.fields
-        for rule in rules:
-            for name in (rule.start, rule.end, *rule.alternative_starts):
-                v = f.get(name)
-                if not _blank(v):
-                    o = dates.get(v)
-                    if isinstance(o, int):
-                        years.append(o)
-    if years:
-        first, last = dt.date.fromordinal(min(years)), dt.date.fromordinal(max(years))
-        calendar.prepare(first.year, max(last.year, as_of.year if as_of else last.year))
-    return [_one_rule(cases, rule, calendar, dates, as_of) for rule in rules]
+    parsed = _Parsed()
+    # Every distinct date first, so that the working-day table is built once, for the
+    # years seen; the loops over the cases then only look values up.
+    names = {n for r in rules for n in (r.start, r.end, *r.alternative_starts)}
+    try:
+        values = {case.fields.get(name) for case in cases for name in names}
+    except TypeError:  # a list or table where a date should be: one value at a time
+        values = set()
+        for case in cases:
+            for name in names:
+                parsed.of(case.fields.get(name))
+    for value in values:
+        parsed.of(value)
+    ordinals = [o for o in parsed.values() if isinstance(o, int)]
+    if as_of is not None and FIRST_YEAR <= as_of.year <= LAST_YEAR:
+        ordinals.append(as_of.toordinal())
+    if ordinals and any(r.unit == "working" for r in rules):
+        first, last = dt.date.fromordinal(min(ordinals)), dt.date.fromordinal(max(ordinals))
+        calendar.prepare(first.year, last.year)
+    return [_one_rule(cases, rule, calendar, parsed, as_of) for rule in rules]
 
 
 def _one_rule(
     cases: list[Case],
     rule: Rule,
     calendar: WorkingCalendar,
-    dates: _Dates,
+    parsed: _Parsed,
     as_of: dt.date | None,
 ) -> RuleResult:
-    working = rule.unit == "working"
-    base, table = calendar.table()
+    # The table covers every date parsed (see compute), so the hot loop is look-ups.
+    base, table = calendar.table() if rule.unit == "working" else (0, [])
+    working = bool(table)
     limit = rule.limit
-    as_of_ordinal = as_of.toordinal() if as_of else None
+    as_of_ordinal = (as_of.toordinal()
+                     if as_of is not None and FIRST_YEAR <= as_of.year <= LAST_YEAR else None)
     scope: set[str] = set()
     starts = (rule.start, *rule.alternative_starts)
     timings: list[list[Timing]] = [[] for _ in starts]
     problems: list[list[Problem]] = [[] for _ in starts]
-
-    def days_between(a: int, b: int) -> int:
-        if not working:
-            return b - a
-        if 0 <= a - base < len(table) and 0 <= b - base < len(table):
-            return table[b - base] - table[a - base]
-        return calendar.count(dt.date.fromordinal(a), dt.date.fromordinal(b))
+    # Subscripting the cache is a C-level look-up; values that cannot be keys (rare) need
+    # its slower method.
+    of = parsed.of if parsed.unhashable else parsed.__getitem__
+    end_name = rule.end
+    blank = [None] * len(starts)
 
     for case in cases:
         f = case.fields
-        raw_end = f.get(rule.end)
-        raws = [f.get(s) for s in starts]
-        if _blank(raw_end) and all(_blank(r) for r in raws):
-            continue
+        raw_end = f.get(end_name)
+        end = of(raw_end)
+        values = [of(f.get(s)) for s in starts]
+        if end is None and values == blank:
+            continue  # none of the rule's dates: not in its scope
         scope.add(case.id)
         ref = case.ref
-        end: int | str | None = None if _blank(raw_end) else dates.get(raw_end)
-        for i, raw in enumerate(raws):
+        for i, start in enumerate(values):
+            if type(start) is int and type(end) is int and end >= start:
+                days = table[end - base] - table[start - base] if working else end - start
+                timings[i].append(Timing(case.id, ref, start, end, days, days <= limit))
+                continue
             name = starts[i]
-            if _blank(raw):
+            if start is None:
                 problems[i].append(Problem(case.id, ref, name, "missing", _no(name)))
-                continue
-            start = dates.get(raw)
-            if isinstance(start, str):
-                problems[i].append(_unreadable(case, name, raw, start))
-                continue
-            if end is None:
-                open_days = None
-                message = _no(rule.end)
-                if as_of_ordinal is not None and as_of_ordinal >= start:
-                    open_days = days_between(start, as_of_ordinal)
-                    message += (f" (still open: {open_days} {rule.unit} "
-                                f"day{'s' * (open_days != 1)} on "
-                                f"{dt.date.fromordinal(as_of_ordinal).isoformat()})")
-                problems[i].append(Problem(case.id, ref, rule.end, "open", message, open_days))
-                continue
-            if isinstance(end, str):
-                problems[i].append(_unreadable(case, rule.end, raw_end, end))
-                continue
-            if end < start:
+            elif isinstance(start, str):
+                problems[i].append(_unreadable(case, name, f.get(name), start))
+            elif end is None:
+                problems[i].append(_open(case, rule, start, as_of_ordinal, base, table))
+            elif isinstance(end, str):
+                problems[i].append(_unreadable(case, end_name, raw_end, end))
+            else:
                 problems[i].append(Problem(
-                    case.id, ref, rule.end, "before_start",
-                    f"{field_label(rule.end)} ({dt.date.fromordinal(end).isoformat()}) is "
+                    case.id, ref, end_name, "before_start",
+                    f"{field_label(end_name)} ({dt.date.fromordinal(end).isoformat()}) is "
                     f"before {field_label(name).lower()} "
                     f"({dt.date.fromordinal(start).isoformat()})",
                 ))
-                continue
-            days = days_between(start, end)
-            timings[i].append(Timing(case.id, ref, start, end, days, days <= limit))
     measures = [
         Measure(starts[i], tuple(timings[i]), tuple(sorted(problems[i], key=_problem_order)))
         for i in range(len(starts))
@@ -288,6 +283,20 @@ def _one_rule(
     return RuleResult(rule, measures[0], tuple(measures[1:]), frozenset(scope))
 
 
+def _open(
+    case: Case, rule: Rule, start: int, as_of: int | None, base: int, table: list[int]
+) -> Problem:
+    """An assessment with no end date, and how long it had been open on the as-of day."""
+    message = _no(rule.end)
+    open_days = None
+    if as_of is not None and as_of >= start:
+        open_days = table[as_of - base] - table[start - base] if table else as_of - start
+        message += (f" (still open: {open_days} {rule.unit} day{'s' * (open_days != 1)} on "
+                    f"{dt.date.fromordinal(as_of).isoformat()})")
+    return Problem(case.id, case.ref, rule.end, "open", message, open_days)
+
+
+@functools.lru_cache(maxsize=256)
 def _no(name: str) -> str:
     """"no referral date", "no initial assessment completed date"."""
     label = field_label(name).lower()

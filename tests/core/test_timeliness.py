@@ -94,6 +94,19 @@ def test_each_start_measured_and_the_problems_listed() -> None:
     assert "id-J" not in result.scope and len(result.scope) == 11
 
 
+def test_a_value_that_is_not_text_is_unreadable_not_a_crash() -> None:
+    cases = [case("A", referral_date=["2009-03-03"], assessment_completed="2009-03-11"),
+             case("B", referral_date={"d": 1}, assessment_completed=20090311),
+             case("C", referral_date=dt.date(2009, 3, 3), assessment_completed="2009-03-11"),
+             case("D", referral_date="2009-03-03", assessment_completed="2009-03-11")]
+    (result,) = compute(cases, [IA])
+    assert {t.ref: t.days for t in result.national.timings} == {"C": 6, "D": 6}
+    assert [(p.ref, p.kind) for p in result.national.problems] == [
+        ("A", "unreadable"), ("B", "unreadable")]
+    assert result.national.problems[0].message == (
+        "Referral date \"['2009-03-03']\" is not a date (YYYY-MM-DD)")
+
+
 def test_a_calendar_day_rule_counts_every_day() -> None:
     cases = [case("A", referral_date="2009-04-09", seen="2009-04-13"),
              case("B", referral_date="2009-04-09", seen="2009-04-12")]
