@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from PySide6.QtCore import QPoint, Qt
+from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor
 
 from fieldwork.store import Store
@@ -270,13 +270,57 @@ def test_the_nation_field_changes_the_count(
     assert row[3] == "9"
 
 
-def test_a_bar_chart_with_no_figures_says_so(qtbot: Any) -> None:
-    from ui.timeliness.chart import BarChart
+def test_the_bar_chart_alone(qtbot: Any) -> None:
+    from ui.timeliness.chart import ALTERNATIVE, REPORTED, Bar, BarChart, Group
 
     chart = BarChart()
     qtbot.add_widget(chart)
-    chart.resize(300, 100)
+    chart.resize(400, 120)
+    empty = chart.grab().toImage()
+    inked = {QColor(empty.pixel(x, y)).name() for x in range(0, 400, 2) for y in range(0, 120, 2)}
+    assert len(inked) > 1  # "No figures yet" is written
+    small = chart.sizeHint().height()
+    chart.set_groups([Group("Visit within 3 days", (
+        Bar("From the referral", 40.0, 2, 5, national=True),
+        Bar("From allocation", 80.0, 4, 5, national=False),
+        Bar("From nowhere", None, 0, 0, national=False),
+    ), reported=90.0)])
+    assert chart.sizeHint().height() > small
+    chart.resize(400, chart.sizeHint().height())
     image = chart.grab().toImage()
-    assert image.width() == 300
-    assert chart.sizeHint().height() >= 80
-    assert QPoint(0, 0) == QPoint(0, 0)
+    colours = {QColor(image.pixel(x, y)).name() for x in range(image.width())
+               for y in range(image.height())}
+    assert {NATIONAL.name(), ALTERNATIVE.name()} <= colours
+    assert DIFFERS.name() not in colours  # no reported figure differs: not drawn as alarm
+    assert any(QColor(c).red() > 150 and abs(QColor(c).hue() - REPORTED.hue()) < 10
+               for c in colours)  # the dashed reported line
+    assert "From nowhere: no cases" in chart.toolTip()
+    assert "reported: 90%" in chart.toolTip()
+
+
+def test_enter_on_a_case_opens_its_form_and_odd_text_stays_text(
+    opened: Any, qtbot: Any, monkeypatch: pytest.MonkeyPatch, idle: Callable[[], None]
+) -> None:
+    from ui.dialogs.case_form import CaseDialog
+
+    window = opened
+    case = window.session.reader.case("BR-09-02391")
+    odd = "<b>Mum & 'partner'</b> said \u202eoops"
+    with qtbot.waitSignal(window.overview_applied, timeout=10000):
+        window.write(lambda store: store.edit_case(
+            case.id, fields=dict(case.fields, management_oversight=odd)))
+    idle()
+    page = show_page(window, qtbot)
+    assert page.select_case("BR-09-02391")
+    assert "&lt;b&gt;Mum &amp; &#x27;partner&#x27;&lt;/b&gt;" in page.record.text()
+    opened_forms: list[str] = []
+
+    def fake_exec(dialog: CaseDialog) -> int:
+        opened_forms.append(dialog.ref.text())
+        return 0
+
+    monkeypatch.setattr(CaseDialog, "exec", fake_exec)
+    page.cases.setFocus()
+    qtbot.keyClick(page.cases, Qt.Key.Key_Return)
+    qtbot.mouseClick(page.case_form_button, Qt.MouseButton.LeftButton)
+    assert opened_forms == ["BR-09-02391", "BR-09-02391"]

@@ -123,9 +123,6 @@ class TimelinessView(QWidget):
         self.refresh_button.clicked.connect(lambda: self.refresh(force=True))
         self.draft_button = QPushButton("&Draft a Finding")
         self.draft_button.setObjectName("draftFinding")
-        self.draft_button.setToolTip("Write a draft finding for areas for development from "
-                                     "the chosen rule's figures, tagged to the notes about the "
-                                     "cases behind them")
         self.draft_button.clicked.connect(self.draft_finding)
         for b in (self.refresh_button, self.draft_button):
             b.setAutoDefault(False)
@@ -209,7 +206,8 @@ class TimelinessView(QWidget):
         self.cases.setWordWrap(False)
         self.cases.horizontalHeader().setStretchLastSection(True)
         self.cases.selectionModel().currentRowChanged.connect(self._case_chosen)
-        self.cases.doubleClicked.connect(lambda _i: self.edit_case())
+        # Enter, or a double-click, opens the case-tracking form.
+        self.cases.activated.connect(lambda _i: self.edit_case())
         cases_pane = QWidget()
         column = QVBoxLayout(cases_pane)
         column.setContentsMargins(0, 0, 0, 0)
@@ -553,18 +551,17 @@ class TimelinessView(QWidget):
     def _record_html(self, ref: str, case: Case | None) -> str:
         rows: list[str] = []
         result = self.current_result()
-        if result is not None:
-            row = self.cases_model.rows[self.cases_model.row_of(ref) or 0] \
-                if self.cases_model.row_of(ref) is not None else None
-            if row is not None:
-                for m, t in zip(result.measures, row.timings, strict=True):
-                    if t is not None:
-                        verdict = "in time" if t.within else "late"
-                        rows.append(f"<tr><td><b>From {html.escape(m.phrase)}</b></td><td>"
-                                    f"{t.days} {result.rule.unit} days, {verdict} "
-                                    f"({short_date(t.start)} → {short_date(t.end)})</td></tr>")
-                if row.remark:
-                    rows.append(f"<tr><td></td><td><i>{html.escape(row.remark)}</i></td></tr>")
+        index = self.cases_model.row_of(ref)
+        if result is not None and index is not None:
+            row = self.cases_model.rows[index]
+            for m, t in zip(result.measures, row.timings, strict=True):
+                if t is not None:
+                    verdict = "in time" if t.within else "late"
+                    rows.append(f"<tr><td><b>From {html.escape(m.phrase)}</b></td><td>"
+                                f"{t.days} {result.rule.unit} days, {verdict} "
+                                f"({short_date(t.start)} → {short_date(t.end)})</td></tr>")
+            if row.remark:
+                rows.append(f"<tr><td></td><td><i>{html.escape(row.remark)}</i></td></tr>")
         if case is not None:
             labels = dict(CASE_FIELDS)
             keys = [k for k, _ in CASE_FIELDS] + [k for k in case.fields if k not in labels]
@@ -609,8 +606,10 @@ class TimelinessView(QWidget):
               and result.national.percent is not None)
         self.draft_button.setEnabled(ok)
         self.refresh_button.setEnabled(session is not None)
-        if frozen:
-            self.draft_button.setToolTip("The letter has been issued; reopen it to add findings")
+        self.draft_button.setToolTip(
+            "The letter has been issued; reopen it to add findings" if frozen else
+            "Write a draft finding for areas for development from the chosen rule's figures, "
+            "tagged to the notes about the cases behind them")
 
     def draft_finding(self) -> str | None:
         """Write a draft finding from the chosen rule's figures; returns its id."""
