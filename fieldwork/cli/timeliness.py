@@ -13,8 +13,7 @@ from fieldwork.cli.core import opened
 def add_commands(sub: Any) -> None:
     p = sub.add_parser(
         "timeliness",
-        help="timeliness from the case records: per rule, the cases within the limit by the "
-             "national start and by each alternative start, beside the reported figure",
+        help="timeliness from the case records, beside the authority's reported figure",
     )
     p.add_argument("file")
     p.add_argument("--rule", metavar="NAME",

@@ -55,7 +55,14 @@ class Timeliness:
         return Comparison(result, found) if found is not None else None
 
     def result(self, key: str) -> RuleResult:
-        return next(r for r in self.results if r.rule.key == key)
+        """The result of the rule with this key.
+
+        :raises KeyError: if no such rule was applied
+        """
+        for r in self.results:
+            if r.rule.key == key:
+                return r
+        raise KeyError(key)
 
 
 def first_fieldwork_day(inspection: Inspection) -> dt.date | None:

@@ -236,51 +236,54 @@ def _one_rule(
     limit = rule.limit
     as_of_ordinal = (as_of.toordinal()
                      if as_of is not None and FIRST_YEAR <= as_of.year <= LAST_YEAR else None)
-    scope: set[str] = set()
     starts = (rule.start, *rule.alternative_starts)
-    timings: list[list[Timing]] = [[] for _ in starts]
-    problems: list[list[Problem]] = [[] for _ in starts]
     # Subscripting the cache is a C-level look-up; values that cannot be keys (rare) need
     # its slower method.
     of = parsed.of if parsed.unhashable else parsed.__getitem__
     end_name = rule.end
-    blank = [None] * len(starts)
-
-    for case in cases:
-        f = case.fields
-        raw_end = f.get(end_name)
-        end = of(raw_end)
-        values = [of(f.get(s)) for s in starts]
-        if end is None and values == blank:
-            continue  # none of the rule's dates: not in its scope
-        scope.add(case.id)
-        ref = case.ref
-        for i, start in enumerate(values):
+    # Column by column: the parsed end, and the parsed value of each start, per case.
+    records = [c.fields for c in cases]
+    ends = [of(f.get(end_name)) for f in records]
+    columns = [[of(f.get(name)) for f in records] for name in starts]
+    width = 1 + len(starts)
+    in_scope = [row.count(None) != width for row in zip(ends, *columns, strict=True)]
+    scope = frozenset(c.id for c, keep in zip(cases, in_scope, strict=True) if keep)
+    make = tuple.__new__  # a Timing without the Python-level __new__ of a NamedTuple
+    measures = []
+    for name, column in zip(starts, columns, strict=True):
+        timings: list[Timing] = []
+        add = timings.append
+        problems: list[Problem] = []
+        for case, end, start, keep in zip(cases, ends, column, in_scope, strict=True):
             if type(start) is int and type(end) is int and end >= start:
                 days = table[end - base] - table[start - base] if working else end - start
-                timings[i].append(Timing(case.id, ref, start, end, days, days <= limit))
-                continue
-            name = starts[i]
-            if start is None:
-                problems[i].append(Problem(case.id, ref, name, "missing", _no(name)))
-            elif isinstance(start, str):
-                problems[i].append(_unreadable(case, name, f.get(name), start))
-            elif end is None:
-                problems[i].append(_open(case, rule, start, as_of_ordinal, base, table))
-            elif isinstance(end, str):
-                problems[i].append(_unreadable(case, end_name, raw_end, end))
-            else:
-                problems[i].append(Problem(
-                    case.id, ref, end_name, "before_start",
-                    f"{field_label(end_name)} ({dt.date.fromordinal(end).isoformat()}) is "
-                    f"before {field_label(name).lower()} "
-                    f"({dt.date.fromordinal(start).isoformat()})",
-                ))
-    measures = [
-        Measure(starts[i], tuple(timings[i]), tuple(sorted(problems[i], key=_problem_order)))
-        for i in range(len(starts))
-    ]
-    return RuleResult(rule, measures[0], tuple(measures[1:]), frozenset(scope))
+                add(make(Timing, (case.id, case.ref, start, end, days, days <= limit)))
+            elif keep:
+                problems.append(_problem(case, rule, name, start, end, as_of_ordinal, base,
+                                         table))
+        problems.sort(key=_problem_order)
+        measures.append(Measure(name, tuple(timings), tuple(problems)))
+    return RuleResult(rule, measures[0], tuple(measures[1:]), scope)
+
+
+def _problem(
+    case: Case, rule: Rule, name: str, start: int | str | None, end: int | str | None,
+    as_of: int | None, base: int, table: list[int],
+) -> Problem:
+    """Why a case in the rule's scope could not be measured from the start ``name``."""
+    if start is None:
+        return Problem(case.id, case.ref, name, "missing", _no(name))
+    if isinstance(start, str):
+        return _unreadable(case, name, case.fields.get(name), start)
+    if end is None:
+        return _open(case, rule, start, as_of, base, table)
+    if isinstance(end, str):
+        return _unreadable(case, rule.end, case.fields.get(rule.end), end)
+    return Problem(
+        case.id, case.ref, rule.end, "before_start",
+        f"{field_label(rule.end)} ({dt.date.fromordinal(end).isoformat()}) is before "
+        f"{field_label(name).lower()} ({dt.date.fromordinal(start).isoformat()})",
+    )
 
 
 def _open(
