@@ -176,3 +176,19 @@ def test_the_table_agrees_with_a_day_by_day_count(
         if day.weekday() < 5 and day not in off:
             n += 1
     assert working_days(start, end, nation) == sign * n
+
+
+def test_holidays_are_imported_only_when_a_day_is_counted() -> None:
+    import subprocess
+    import sys
+
+    code = (
+        "import sys, fieldwork.timeliness, fieldwork.checks\n"
+        "from fieldwork.cli import build_parser; build_parser()\n"
+        "assert 'holidays' not in sys.modules\n"
+        "import datetime as dt\n"
+        "from fieldwork.timeliness import working_days\n"
+        "assert working_days(dt.date(2009, 4, 9), dt.date(2009, 4, 14)) == 1\n"
+        "assert 'holidays' in sys.modules\n"
+    )
+    subprocess.run([sys.executable, "-c", code], check=True)
