@@ -137,6 +137,7 @@ def run_checks(data: LetterInput, template: Template | None = None) -> list[Chec
         *unknown_sections(data, template),
         *empty_sections(data, template),
         *evidence_coverage(data),
+        *timeliness_figures(data),
         *dangling_tags(data),
         *personal_data(data, template),
         *signature_images(data),
@@ -232,6 +233,14 @@ def evidence_coverage(data: LetterInput) -> Iterator[CheckResult]:
                 "finding",
                 finding.id,
             )
+
+
+def timeliness_figures(data: LetterInput) -> Iterator[CheckResult]:
+    """A finding on timeliness whose percentages the case records do not bear out: a warning
+    (see :mod:`fieldwork.timeliness.check`)."""
+    from fieldwork.timeliness.check import timeliness_figures as check
+
+    return check(data)
 
 
 def dangling_tags(data: LetterInput) -> Iterator[CheckResult]:

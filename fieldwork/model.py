@@ -64,6 +64,8 @@ CASE_FIELDS: tuple[tuple[str, str], ...] = (
     ("decision_date", "Decision date"),
     ("assessment_start", "Initial assessment started"),
     ("assessment_completed", "Initial assessment completed"),
+    ("core_assessment_start", "Core assessment started"),
+    ("core_assessment_completed", "Core assessment completed"),
     ("child_seen", "Child seen"),
     ("strategy_discussion", "Strategy discussion"),
     ("management_oversight", "Management oversight"),

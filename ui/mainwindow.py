@@ -69,6 +69,7 @@ if TYPE_CHECKING:
     from fieldwork.store.store import NoteFilter, NoteRow
     from ui.letter.install import LetterPage
     from ui.team.actions import TeamActions
+    from ui.timeliness import TimelinessPage
 
 SEARCH_LIMIT = 100
 
@@ -137,6 +138,7 @@ class MainWindow(QMainWindow):
         self._set_open(False)
         self.team: TeamActions | None = None
         self.letter: LetterPage | None = None
+        self.timeliness: TimelinessPage | None = None
         if defer_pages:
             # The app shows its window and the file's notes first, and builds the Letter
             # and Team pages just after (or after a second, if no file opens); tests build
@@ -152,13 +154,16 @@ class MainWindow(QMainWindow):
             return
         from ui.letter import install_letter
         from ui.team import install_team_actions
+        from ui.timeliness import install_timeliness
 
         self.team = install_team_actions(self)
         self.letter = install_letter(self)
+        self.timeliness = install_timeliness(self)
         self._set_open(self.session is not None)
         if self.session is not None:
             self.team._session_opened()
             self.letter.workspace.session_opened()
+            self.timeliness.view.session_opened()
 
     # ================================================================== building
     def _build(self) -> None:
@@ -562,6 +567,8 @@ class MainWindow(QMainWindow):
         self.undo_stack.clear()
         if self.letter is not None:
             self.letter.session_closed()
+        if self.timeliness is not None:
+            self.timeliness.session_closed()
         self.search.blockSignals(True)
         self.search.clear()
         self.search.blockSignals(False)

@@ -1,5 +1,5 @@
-"""Screenshots for docs/: the main window, the findings board, the coverage matrix and the
-letter workspace.
+"""Screenshots for docs/: the main window, the findings board, the coverage matrix, the
+letter workspace and the Timeliness page.
 
 Run under Xvfb: ``xvfb-run -s "-screen 0 1600x1000x24" python -m ui --screenshots docs``.
 """
@@ -29,7 +29,8 @@ def take(window: object, folder: Path) -> None:
         steps.append(fn)
 
     def run_next() -> None:
-        if not w.tasks.idle or w.letter is None or not w.letter.workspace.idle:
+        if not w.tasks.idle or w.letter is None or not w.letter.workspace.idle or (
+                w.timeliness is not None and not w.timeliness.view.idle):
             QTimer.singleShot(100, run_next)
             return
         if not steps:
@@ -73,6 +74,10 @@ def take(window: object, folder: Path) -> None:
     from ui.letter.screenshots import letter_steps
 
     for step in letter_steps(w, folder):
+        later(step)
+    from ui.timeliness.screenshots import timeliness_steps
+
+    for step in timeliness_steps(w, folder):
         later(step)
     from ui.team.screenshots import team_steps
 

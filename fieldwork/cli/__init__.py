@@ -20,6 +20,7 @@ COMMAND_MODULES = (
     "fieldwork.cli.core",
     "fieldwork.cli.letter",
     "fieldwork.cli.team",
+    "fieldwork.cli.timeliness",
     "fieldwork.cli.app",
 )
 

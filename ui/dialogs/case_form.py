@@ -57,7 +57,7 @@ class CaseDialog(QDialog):
         for key, label in CASE_FIELDS:
             edit = QLineEdit(_text(values.get(key)))
             edit.setAccessibleName(label)
-            if key.endswith("_date") or key.startswith("assessment_"):
+            if key.endswith("_date") or "assessment_" in key:
                 edit.setPlaceholderText("YYYY-MM-DD")
             self.fields[key] = edit
             form.addRow(f"{label}:", edit)
