@@ -351,8 +351,9 @@ def _write(store: Any, checked: dict[str, Any], *, by: str | None) -> Changes:
         changes |= Changes(cases=rows("cases", checked["cases"], lambda it: {
             "ref": it["ref"], "kind": it.get("kind", "sampled"), "fields": it.get("fields") or {},
             "urgent": it.get("urgent"), "extra": _extra(it, _CASE_KEYS)}))
+        keys = _finding_keys(store, checked["findings"], ids)
         changes |= Changes(findings=rows("findings", checked["findings"], lambda it: {
-            "section": it["section"], "position": it.get("position", 0), "text": it["text"],
+            "section": it["section"], "position": keys[id(it)], "text": it["text"],
             "extra": _extra(it, _FINDING_KEYS)}))
 
         def note(it: dict[str, Any]) -> dict[str, Any]:
@@ -371,6 +372,35 @@ def _write(store: Any, checked: dict[str, Any], *, by: str | None) -> Changes:
         changes |= Changes(notes=_write_notes(store, checked, note, by=by))
         store.invalidate_caches()
     return changes
+
+
+def _finding_keys(
+    store: Any, findings: list[dict[str, Any]], ids: dict[int, str]
+) -> dict[int, int]:
+    """The stored sort key of each finding (see :mod:`fieldwork.store.ordering`).
+
+    A document's ``position`` is a place in the section's list: the findings of each
+    section are put in order of position, then of the document. Findings already stored
+    keep their keys when those already give that order, so a round trip changes nothing.
+    """
+    from fieldwork.store import ordering
+
+    stored = {
+        r[0]: (r[1], r[2])
+        for r in store.conn.execute("SELECT id, section, position FROM findings")
+    }
+    by_section: dict[str, list[tuple[int, int, dict[str, Any]]]] = {}
+    for i, item in enumerate(findings):
+        entry = (item.get("position", i + 1), i, item)
+        by_section.setdefault(item["section"], []).append(entry)
+    keys: dict[int, int] = {}
+    for section, entries in by_section.items():
+        items = [item for _, _, item in sorted(entries, key=lambda e: (e[0], e[1]))]
+        current = [stored.get(ids[id(item)]) for item in items]
+        kept = [c[1] for c in current if c is not None and c[0] == section]
+        new = ordering.keys_for_order(kept, len(items))
+        keys.update((id(item), key) for item, key in zip(items, new, strict=True))
+    return keys
 
 
 def _write_notes(

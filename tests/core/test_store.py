@@ -157,7 +157,7 @@ def test_unknown_section_is_refused(store: Store) -> None:
 def test_findings_come_in_letter_order(store: Store) -> None:
     d = store.add_finding("development", "D1").created
     s2 = store.add_finding("satisfactory", "S2").created
-    s1 = store.add_finding("satisfactory", "S1", position=0).created
+    s1 = store.add_finding("satisfactory", "S1", position=1).created
     st = store.add_finding("strength", "St").created
     assert [f.id for f in store.findings()] == [s1, s2, st, d]
 
