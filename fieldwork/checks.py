@@ -28,14 +28,18 @@ from fieldwork.letter import placeholders
 from fieldwork.letter.compose import (
     LetterInput,
     compose,
+    copy_lines,
     field_value,
     findings_by_section,
     ordered_findings,
+    printed,
     signatories,
+    summary_rule,
 )
 from fieldwork.letter.dates import MONTHS
 from fieldwork.letter.template import Template, load_template
 from fieldwork.letter.text import render_text
+from fieldwork.model import Finding
 
 Level = Literal["error", "warning"]
 Target = Literal["field", "finding", "note", "section", "letter"]
@@ -143,10 +147,17 @@ def run_checks(data: LetterInput, template: Template | None = None) -> list[Chec
     ]
 
 
-def required_fields(template: Template) -> list[str]:
-    """The letter fields this template needs: its list, the placeholders it uses, the basics."""
+def required_fields(template: Template, data: LetterInput | None = None) -> list[str]:
+    """The letter fields this template needs: its ``required_fields``, the basics, and the
+    fields its placeholders read (``{field:NAME?}`` aside).
+
+    Given ``data``, only the placeholders of what this letter prints count: a field read
+    only by an entry whose condition leaves it out, or by an empty section that is
+    omitted, is not needed.
+    """
+    texts = template.texts if data is None else printed_texts(data, template)
     fields = [*template.required_fields, *ALWAYS_REQUIRED]
-    for text in template.texts:
+    for text in texts:
         for name in placeholders.names(text):
             field = placeholders.required_field(name)
             if field:
@@ -154,8 +165,46 @@ def required_fields(template: Template) -> list[str]:
     return list(dict.fromkeys(fields))
 
 
+def letter_fields(template: Template) -> list[str]:
+    """Every letter field the template may read, needed or optional, in a stable order."""
+    fields = [*template.required_fields, *ALWAYS_REQUIRED]
+    for text in template.texts:
+        for name in placeholders.names(text):
+            field = placeholders.read_field(name)
+            if field:
+                fields.append(field)
+    for part in template.body:
+        fields += [f for f in (part.only_if_field, part.only_if_empty) if f]
+    return list(dict.fromkeys(fields))
+
+
+def printed_texts(data: LetterInput, template: Template) -> list[str]:
+    """The template text this letter prints, before its placeholders are filled."""
+    texts = [template.title, template.closing, *template.letterhead_left, *template.letterhead]
+    if template.copies_label and copy_lines(data.inspection.fields):
+        texts.append(template.copies_label)
+    grouped = findings_by_section(data.findings, template)
+    for part in template.body:
+        if not printed(part, data, grouped):
+            continue
+        if part.kind in ("text", "heading"):
+            texts.append(part.text)
+        elif part.section is not None:
+            section = part.section
+            if grouped.get(section.key):
+                texts += [section.heading, section.lead_in]
+            elif not section.omitted_when_empty:
+                texts += [section.heading, section.empty]
+        elif part.text == "summary" and not data.inspection.summary:
+            rule = summary_rule(data, template)
+            texts += [rule.text] if rule else []
+        elif part.text == "evidence_statement" and not data.inspection.evidence_statement:
+            texts += list(template.evidence.sentences)
+    return texts
+
+
 def missing_fields(data: LetterInput, template: Template) -> Iterator[CheckResult]:
-    for path in required_fields(template):
+    for path in required_fields(template, data):
         try:
             value = field_value(data, path)
         except InvalidValue as err:
@@ -169,18 +218,22 @@ def missing_fields(data: LetterInput, template: Template) -> Iterator[CheckResul
             )
 
 
-def unknown_sections(data: LetterInput, template: Template) -> Iterator[CheckResult]:
+def left_out(data: LetterInput, template: Template) -> list[Finding]:
+    """The findings the letter leaves out: those in a section the template does not have."""
     keys = set(template.section_keys)
-    for finding in data.findings:
-        if finding.section not in keys:
-            yield CheckResult(
-                "error",
-                "unknown_section",
-                f"{_finding_label(finding.text)} is in section {finding.section!r}, which the "
-                f"template {template.name} does not have, so it is not in the letter",
-                "finding",
-                finding.id,
-            )
+    return [f for f in data.findings if f.section not in keys]
+
+
+def unknown_sections(data: LetterInput, template: Template) -> Iterator[CheckResult]:
+    for finding in left_out(data, template):
+        yield CheckResult(
+            "error",
+            "unknown_section",
+            f"{finding_label(finding.text)} is in section {finding.section!r}, which the "
+            f"template {template.name} does not have, so it is not in the letter",
+            "finding",
+            finding.id,
+        )
 
 
 def empty_sections(data: LetterInput, template: Template) -> Iterator[CheckResult]:
@@ -207,7 +260,7 @@ def evidence_coverage(data: LetterInput) -> Iterator[CheckResult]:
                 backing[finding_id].append(note)
     for finding in data.findings:
         notes = backing[finding.id]
-        label = _finding_label(finding.text)
+        label = finding_label(finding.text)
         if not notes:
             yield CheckResult(
                 "error", "no_evidence", f"{label} has no supporting notes", "finding", finding.id
@@ -280,7 +333,7 @@ def personal_data(data: LetterInput, template: Template) -> Iterator[CheckResult
                 )
 
     for finding in ordered_findings(data.findings, template):
-        yield from results(finding.text, "finding", finding.id, _finding_label(finding.text))
+        yield from results(finding.text, "finding", finding.id, finding_label(finding.text))
         body = body.replace(finding.text, " ")
     for name in ("summary", "evidence_statement"):
         own = data.inspection.fields.get(name)
@@ -352,7 +405,7 @@ def signature_images(data: LetterInput) -> Iterator[CheckResult]:
             )
 
 
-def _finding_label(text: str) -> str:
+def finding_label(text: str) -> str:
     words = " ".join(text.split())
     short = words if len(words) <= 50 else words[:47].rstrip() + "…"
     return f"The finding “{short}”"
