@@ -591,8 +591,13 @@ class Store:
             current = self.inspection().fields
             merged = {**current, **fields}
             merged = {k: v for k, v in merged.items() if v is not None}
+            keys = [k for k in fields if current.get(k) != merged.get(k)]
+            # The history shows the fields that changed, not the whole letter.
+            shown = {
+                "fields": ({k: current.get(k) for k in keys}, {k: merged.get(k) for k in keys})
+            }
             changed = self._update(
-                "inspection", self.inspection_id, {"fields": merged}, by=by
+                "inspection", self.inspection_id, {"fields": merged}, by=by, shown=shown
             )
         return Changes(inspection=changed)
 
