@@ -209,3 +209,16 @@ def test_the_shipped_templates_show_inheritance() -> None:
             "Derek Osei, HMI.") in text
     assert "Headline findings" in text and "Main findings" in text and "Overview" not in text
     assert "Ofsted will take the findings" in text
+
+
+def test_the_walk_through_in_the_docs_makes_the_shipped_template(user_templates: Path) -> None:
+    from dataclasses import replace
+
+    from fieldwork.paths import RESOURCES
+
+    docs = (RESOURCES.parent / "docs" / "templates.md").read_text(encoding="utf-8")
+    walk = docs.split("## From a published letter to a template")[1].split("\n## ")[0]
+    blocks = [b.split("```")[0] for b in walk.split("```toml\n")[1:]]
+    write(user_templates, "walked", "\n".join(blocks))
+    walked, shipped = load_template("walked"), load_template("focused-visit-2021")
+    assert replace(walked, name=shipped.name, path=shipped.path) == shipped
