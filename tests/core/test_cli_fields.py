@@ -145,3 +145,25 @@ def test_letter_says_draft_and_qa_plainly(
     run(capsys, "issue", sample, "--qa")
     note = run(capsys, "letter", sample, "--text")[2]
     assert note == "note: this letter is in QA, not yet issued\n"
+
+
+def test_post_nominals_travel_in_interchange_and_packs(tmp_path: Path) -> None:
+    from fieldwork import interchange
+    from tests.helpers.packs import PASSPHRASE, join_team, make_lead
+
+    lead = make_lead(tmp_path)
+    try:
+        doc = interchange.export_document(lead)
+        doc["inspectors"][0].update(post_nominals="HMI", title="His Majesty's Inspector")
+        interchange.import_document(lead, doc)
+        (derek,) = join_team(lead, tmp_path, 1)
+        try:
+            for store in (lead, derek):
+                again = interchange.export_document(store)["inspectors"][0]
+                assert again["post_nominals"] == "HMI"
+                assert again["title"] == "His Majesty's Inspector"
+        finally:
+            derek.close()
+    finally:
+        lead.close()
+    assert PASSPHRASE
