@@ -2,22 +2,12 @@
 
 Each result is an error (it blocks issuing) or a warning, and names what it concerns.
 
-Personal data is looked for in the composed letter's text:
-
-- a case reference of one of the inspection's cases;
-- a date of birth: "DOB", "D.O.B.", "date of birth", or "born" followed by a date;
-- a person's name from a case record. Names are taken only from the values of keys of
-  ``case.fields`` and ``case.urgent`` (nested too) whose name contains ``name``
-  (``child_name``, ``mother_name``, ``name``) or is one of :data:`NAME_KEYS`. Other
-  values are not read as names, so ordinary words in a case record never match. Each
-  capitalised word of such a value (honorifics aside) is looked for, case-sensitively,
-  as a whole word. The recipient, salutation, signatories and copy list are officials
-  named on purpose, so names are not looked for there.
+Personal data (case references, dates of birth, people's names) is looked for in the
+composed letter's text by :mod:`fieldwork.personal_data`.
 """
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -28,87 +18,23 @@ from fieldwork.letter import placeholders
 from fieldwork.letter.compose import (
     LetterInput,
     compose,
+    copy_lines,
     field_value,
     findings_by_section,
     ordered_findings,
+    printed,
     signatories,
+    summary_rule,
 )
-from fieldwork.letter.dates import MONTHS
 from fieldwork.letter.template import Template, load_template
 from fieldwork.letter.text import render_text
+from fieldwork.model import Finding
 
 Level = Literal["error", "warning"]
 Target = Literal["field", "finding", "note", "section", "letter"]
 
 #: Fields every letter needs: the date, the recipient block, the salutation and who signs.
 ALWAYS_REQUIRED = ("letter_date", "recipient.name", "recipient.salutation", "signatory.name")
-
-#: Keys of a case record whose values are names, besides any key containing "name".
-NAME_KEYS = frozenset(
-    {
-        "child",
-        "children",
-        "mother",
-        "father",
-        "parent",
-        "parents",
-        "carer",
-        "carers",
-        "sibling",
-        "siblings",
-        "surname",
-        "forename",
-        "forenames",
-        "alias",
-        "aliases",
-        "known_as",
-        "family",
-        "household",
-        "subject",
-    }
-)
-
-#: Capitalised words of a name value that are not themselves names.
-NOT_NAMES = frozenset(
-    {
-        "Mr",
-        "Mrs",
-        "Ms",
-        "Miss",
-        "Mx",
-        "Dr",
-        "Master",
-        "Baby",
-        "Unborn",
-        "Unknown",
-        "The",
-        "And",
-        "Of",
-        "Child",
-        "Mother",
-        "Father",
-        "Family",
-        "Not",
-        "Known",
-        "None",
-        "Yes",
-        "No",
-        "Sr",
-        "Jr",
-    }
-)
-
-_MONTH = "|".join(f"{m[:3]}(?:{m[3:]})?" for m in MONTHS)
-_DOB_PATTERNS = (
-    re.compile(r"(?<![\w.])(?:D\.?O\.?B\b\.?|date\s+of\s+birth)", re.IGNORECASE),
-    re.compile(
-        r"\bborn\s+(?:on\s+)?(?:\d{1,2}[/.-]\d{1,2}[/.-]\d{2,4}"
-        rf"|\d{{1,2}}(?:st|nd|rd|th)?\s+(?:{_MONTH})\.?,?\s+\d{{4}})",
-        re.IGNORECASE,
-    ),
-)
-_WORD = re.compile(r"[^\W\d_][\w'’-]*")
-
 
 @dataclass(frozen=True)
 class CheckResult:
@@ -144,10 +70,17 @@ def run_checks(data: LetterInput, template: Template | None = None) -> list[Chec
     ]
 
 
-def required_fields(template: Template) -> list[str]:
-    """The letter fields this template needs: its list, the placeholders it uses, the basics."""
+def required_fields(template: Template, data: LetterInput | None = None) -> list[str]:
+    """The letter fields this template needs: its ``required_fields``, the basics, and the
+    fields its placeholders read (``{field:NAME?}`` aside).
+
+    Given ``data``, only the placeholders of what this letter prints count: a field read
+    only by an entry whose condition leaves it out, or by an empty section that is
+    omitted, is not needed.
+    """
+    texts = template.texts if data is None else printed_texts(data, template)
     fields = [*template.required_fields, *ALWAYS_REQUIRED]
-    for text in template.texts:
+    for text in texts:
         for name in placeholders.names(text):
             field = placeholders.required_field(name)
             if field:
@@ -155,8 +88,46 @@ def required_fields(template: Template) -> list[str]:
     return list(dict.fromkeys(fields))
 
 
+def letter_fields(template: Template) -> list[str]:
+    """Every letter field the template may read, needed or optional, in a stable order."""
+    fields = [*template.required_fields, *ALWAYS_REQUIRED]
+    for text in template.texts:
+        for name in placeholders.names(text):
+            field = placeholders.read_field(name)
+            if field:
+                fields.append(field)
+    for part in template.body:
+        fields += [f for f in (part.only_if_field, part.only_if_empty) if f]
+    return list(dict.fromkeys(fields))
+
+
+def printed_texts(data: LetterInput, template: Template) -> list[str]:
+    """The template text this letter prints, before its placeholders are filled."""
+    texts = [template.title, template.closing, *template.letterhead_left, *template.letterhead]
+    if template.copies_label and copy_lines(data.inspection.fields):
+        texts.append(template.copies_label)
+    grouped = findings_by_section(data.findings, template)
+    for part in template.body:
+        if not printed(part, data, grouped):
+            continue
+        if part.kind in ("text", "heading"):
+            texts.append(part.text)
+        elif part.section is not None:
+            section = part.section
+            if grouped.get(section.key):
+                texts += [section.heading, section.lead_in]
+            elif not section.omitted_when_empty:
+                texts += [section.heading, section.empty]
+        elif part.text == "summary" and not data.inspection.summary:
+            rule = summary_rule(data, template)
+            texts += [rule.text] if rule else []
+        elif part.text == "evidence_statement" and not data.inspection.evidence_statement:
+            texts += list(template.evidence.sentences)
+    return texts
+
+
 def missing_fields(data: LetterInput, template: Template) -> Iterator[CheckResult]:
-    for path in required_fields(template):
+    for path in required_fields(template, data):
         try:
             value = field_value(data, path)
         except InvalidValue as err:
@@ -170,18 +141,22 @@ def missing_fields(data: LetterInput, template: Template) -> Iterator[CheckResul
             )
 
 
-def unknown_sections(data: LetterInput, template: Template) -> Iterator[CheckResult]:
+def left_out(data: LetterInput, template: Template) -> list[Finding]:
+    """The findings the letter leaves out: those in a section the template does not have."""
     keys = set(template.section_keys)
-    for finding in data.findings:
-        if finding.section not in keys:
-            yield CheckResult(
-                "error",
-                "unknown_section",
-                f"{_finding_label(finding.text)} is in section {finding.section!r}, which the "
-                f"template {template.name} does not have, so it is not in the letter",
-                "finding",
-                finding.id,
-            )
+    return [f for f in data.findings if f.section not in keys]
+
+
+def unknown_sections(data: LetterInput, template: Template) -> Iterator[CheckResult]:
+    for finding in left_out(data, template):
+        yield CheckResult(
+            "error",
+            "unknown_section",
+            f"{finding_label(finding.text)} is in section {finding.section!r}, which the "
+            f"template {template.name} does not have, so it is not in the letter",
+            "finding",
+            finding.id,
+        )
 
 
 def empty_sections(data: LetterInput, template: Template) -> Iterator[CheckResult]:
@@ -208,7 +183,7 @@ def evidence_coverage(data: LetterInput) -> Iterator[CheckResult]:
                 backing[finding_id].append(note)
     for finding in data.findings:
         notes = backing[finding.id]
-        label = _finding_label(finding.text)
+        label = finding_label(finding.text)
         if not notes:
             yield CheckResult(
                 "error", "no_evidence", f"{label} has no supporting notes", "finding", finding.id
@@ -259,11 +234,15 @@ def dangling_tags(data: LetterInput) -> Iterator[CheckResult]:
 
 
 def personal_data(data: LetterInput, template: Template) -> Iterator[CheckResult]:
-    """Case references, dates of birth and case-record names in the letter's text.
+    """Case references, dates of birth and people's names in the letter's text (see
+    :mod:`fieldwork.personal_data`). Each names the finding or the letter field the text is
+    in, or else the letter, and the text it matched.
 
     Names are not looked for in the blocks that name officials on purpose: the recipient,
     the salutation, the signatories and the copy list.
     """
+    from fieldwork import personal_data as pd
+
     letter = compose(data, template, draft=False)
     official = {"address", "salutation", "signature", "copies"}
     body = render_text(
@@ -272,81 +251,71 @@ def personal_data(data: LetterInput, template: Template) -> Iterator[CheckResult
     people = render_text(
         replace(letter, blocks=tuple(b for b in letter.blocks if b.kind in official))
     )
-    probes = list(_probes(data))
-    seen: set[tuple[str, str, str | None]] = set()
+    context = personal_data_context(data, template)
 
-    def results(
-        text: str, target: Target, target_id: str | None, where: str, *, names: bool = True
-    ) -> Iterator[CheckResult]:
-        for code, pattern, message in probes:
-            if code == "name_in_letter" and not names:
-                continue
-            match = pattern.search(text)
-            if match and (code, match.group(0), target_id) not in seen:
-                seen.add((code, match.group(0), target_id))
-                yield CheckResult(
-                    "error", code, f"{where} {message(match.group(0))}", target, target_id
-                )
+    def results(text: str, target: Target, target_id: str | None, where: str,
+                *, names: bool = True) -> Iterator[CheckResult]:
+        for hit in pd.find(text, context, names=names):
+            yield CheckResult(
+                "error", hit.code, f"{where} {hit.message}: “{hit.matched}”", target, target_id
+            )
 
     for finding in ordered_findings(data.findings, template):
-        yield from results(finding.text, "finding", finding.id, _finding_label(finding.text))
+        yield from results(finding.text, "finding", finding.id, finding_label(finding.text))
         body = body.replace(finding.text, " ")
-    for name in ("summary", "evidence_statement"):
-        own = data.inspection.fields.get(name)
-        if isinstance(own, str) and own and own in body:
-            yield from results(own, "field", name, f"The {name.replace('_', ' ')}")
-            body = body.replace(own, " ")
+    for key, value in _prose_fields(data.inspection.fields):
+        if value.strip() and value in body:
+            yield from results(value, "field", key, f"The letter field {key}")
+            body = body.replace(value, " ")
     yield from results(body, "letter", None, "The letter")
     yield from results(people, "letter", None, "The letter", names=False)
 
 
-def _probes(data: LetterInput) -> Iterator[tuple[str, re.Pattern[str], Any]]:
-    for case in data.cases:
-        ref = case.ref.strip()
-        if ref:
-            pattern = re.compile(rf"(?<![\w/-]){re.escape(ref)}(?![\w/-])", re.IGNORECASE)
-            yield "case_ref_in_letter", pattern, lambda found: f"gives the case reference {found}"
-    for pattern in _DOB_PATTERNS:
-        yield "date_of_birth_in_letter", pattern, lambda found: f"gives a date of birth ({found!r})"
-    names: dict[str, str] = {}
-    for case in data.cases:
-        for value in _name_values(case.fields, case.urgent or {}):
-            for word in _WORD.findall(value):
-                if len(word) > 1 and word[0].isupper() and word not in NOT_NAMES:
-                    names.setdefault(word, case.ref)
-    for word, ref in names.items():
-        pattern = re.compile(rf"(?<![\w'’-]){re.escape(word)}(?![\w'’-])")
-        yield (
-            "name_in_letter",
-            pattern,
-            lambda found, ref=ref: f"uses the name {found!r} from case {ref}'s record",
-        )
+#: Letter fields that hold the letter's own people or no prose.
+_NOT_PROSE = ("recipient", "signatory", "signatories", "copies", "template", "fieldwork_dates",
+              "letter_date", "allowed_words")
 
 
-def _name_values(*records: Any) -> Iterator[str]:
-    """String values of name keys, searched through nested records and lists."""
-    for record in records:
-        if isinstance(record, dict):
-            for key, value in record.items():
-                lowered = str(key).lower()
-                if "name" in lowered or lowered in NAME_KEYS:
-                    yield from _strings(value)
-                elif isinstance(value, dict | list):
-                    yield from _name_values(value)
-        elif isinstance(record, list):
-            for item in record:
-                yield from _name_values(item)
+def _prose_fields(fields: dict[str, Any], prefix: str = "") -> Iterator[tuple[str, str]]:
+    """(dotted key, text) of the letter fields people type prose into, longest first."""
+    found: list[tuple[str, str]] = []
+    for key, value in fields.items():
+        path = f"{prefix}{key}"
+        if not prefix and key in _NOT_PROSE:
+            continue
+        if isinstance(value, str):
+            found.append((path, value))
+        elif isinstance(value, dict):
+            found += list(_prose_fields(value, f"{path}."))
+    yield from sorted(found, key=lambda kv: -len(kv[1]))
 
 
-def _strings(value: Any) -> Iterator[str]:
-    if isinstance(value, str):
-        yield value
-    elif isinstance(value, list):
-        for item in value:
-            yield from _strings(item)
-    elif isinstance(value, dict):
-        for item in value.values():
-            yield from _strings(item)
+def personal_data_context(data: LetterInput, template: Template) -> Any:
+    """What the personal-data check of this letter knows: the case records, and the words it
+    never reads as a name (the letter's own people, the template's words, official fields
+    and the allowed words)."""
+    from fieldwork import personal_data as pd
+
+    fields = data.inspection.fields
+    explicit = list(template.allowed_words)
+    own = fields.get("allowed_words")
+    explicit += [own] if isinstance(own, str) else [str(w) for w in own or [] if w]
+    people: list[str] = []
+    for inspector in data.inspectors:
+        people.append(inspector.name)
+        people += [str(v) for k, v in inspector.extra.items() if k in ("title", "post_nominals")]
+    recipient = fields.get("recipient")
+    people += list(pd.strings(recipient)) if recipient else []
+    people += [f"{s.name} {s.title}" for s in signatories(fields, template.signatory_title)]
+    people += list(copy_lines(fields))
+    official = [str(fields.get(k) or "") for k in ("authority", "service", "title",
+                                                  "statutory_basis")]
+    allowed = pd.words_of([*explicit, *people, *official, *template.texts, template.label])
+    return pd.Context(
+        records=pd.read_records(data.cases),
+        allowed=frozenset(allowed),
+        explicitly_allowed=frozenset(pd.words_of(explicit)),
+    )
 
 
 def signature_images(data: LetterInput) -> Iterator[CheckResult]:
@@ -361,7 +330,7 @@ def signature_images(data: LetterInput) -> Iterator[CheckResult]:
             )
 
 
-def _finding_label(text: str) -> str:
+def finding_label(text: str) -> str:
     words = " ".join(text.split())
     short = words if len(words) <= 50 else words[:47].rstrip() + "…"
     return f"The finding “{short}”"

@@ -121,9 +121,10 @@ def check_letter_state(store: Any, checked: dict[str, Any]) -> None:
             raise LetterFrozen(f"inspection.{key}: {FROZEN}")
     from fieldwork.store.rows import FINDINGS
 
+    keys = _finding_keys(store, checked)
     for i, item in enumerate(checked["findings"]):
         row = store.raw_row("findings", checked["ids"][id(item)])
-        if row is None or row["deleted"] or FINDINGS.decode(row) != _finding(checked, item):
+        if row is None or row["deleted"] or FINDINGS.decode(row) != _finding(checked, item, keys):
             raise LetterFrozen(f"findings[{i}]: {FROZEN}")
 
 
@@ -131,10 +132,12 @@ def _inspection_fields(head: dict[str, Any]) -> dict[str, Any]:
     return {k: v for k, v in head.items() if k not in ("id", "state")}
 
 
-def _finding(checked: dict[str, Any], item: dict[str, Any]) -> dict[str, Any]:
-    """A document's finding as the store keeps it."""
+def _finding(
+    checked: dict[str, Any], item: dict[str, Any], keys: dict[int, int]
+) -> dict[str, Any]:
+    """A document's finding as the store keeps it, its place given as its sort key."""
     return {
-        "section": item["section"], "position": checked["positions"][id(item)],
+        "section": item["section"], "position": keys[id(item)],
         "text": item["text"], "extra": _extra(item, _FINDING_KEYS),
     }
 
@@ -182,8 +185,9 @@ def _write(store: Any, checked: dict[str, Any], *, by: str | None) -> Changes:
         changes |= Changes(cases=rows("cases", checked["cases"], lambda it: {
             "ref": it["ref"], "kind": it.get("kind", "sampled"), "fields": it.get("fields") or {},
             "urgent": it.get("urgent"), "extra": _extra(it, _CASE_KEYS)}))
+        keys = _finding_keys(store, checked)
         changes |= Changes(findings=rows("findings", checked["findings"],
-                                         lambda it: _finding(checked, it)))
+                                         lambda it: _finding(checked, it, keys)))
 
         def note(it: dict[str, Any]) -> dict[str, Any]:
             author = it["author"]
@@ -201,6 +205,36 @@ def _write(store: Any, checked: dict[str, Any], *, by: str | None) -> Changes:
         changes |= Changes(notes=_write_notes(store, checked, note, by=by))
         store.invalidate_caches()
     return changes
+
+
+def _finding_keys(store: Any, checked: dict[str, Any]) -> dict[int, int]:
+    """The stored sort key of each finding (see :mod:`fieldwork.store.ordering`).
+
+    A document's ``position`` is a place in the section's list: the findings of each
+    section are put in order of position, then of the document. Findings already stored
+    keep their keys when those already give that order, so a round trip changes nothing.
+    """
+    from fieldwork.store import ordering
+
+    stored = {
+        r[0]: (r[1], r[2])
+        for r in store.conn.execute("SELECT id, section, position FROM findings")
+    }
+    findings: list[dict[str, Any]] = checked["findings"]
+    ids: dict[int, str] = checked["ids"]
+    positions: dict[int, int] = checked["positions"]
+    by_section: dict[str, list[tuple[int, int, dict[str, Any]]]] = {}
+    for i, item in enumerate(findings):
+        entry = (positions[id(item)], i, item)
+        by_section.setdefault(item["section"], []).append(entry)
+    keys: dict[int, int] = {}
+    for section, entries in by_section.items():
+        items = [item for _, _, item in sorted(entries, key=lambda e: (e[0], e[1]))]
+        current = [stored.get(ids[id(item)]) for item in items]
+        kept = [c[1] for c in current if c is not None and c[0] == section]
+        new = ordering.keys_for_order(kept, len(items))
+        keys.update((id(item), key) for item, key in zip(items, new, strict=True))
+    return keys
 
 
 def _write_notes(

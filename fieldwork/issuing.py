@@ -69,6 +69,20 @@ def letter_text(store: Store) -> str:
     return render_text(compose(letter_input(store)))
 
 
+def left_out_warnings(store: Store) -> list[str]:
+    """A line for each finding the letter leaves out, because its section is not in the
+    template, naming the finding and the section."""
+    from fieldwork.checks import finding_label, left_out
+    from fieldwork.letter import load_template
+
+    template = load_template(store.inspection().template)
+    return [
+        f"{finding_label(f.text)} ({f.id}) is left out: its section {f.section!r} is not "
+        f"in the template {template.name}"
+        for f in left_out(letter_input(store), template)
+    ]
+
+
 def check(store: Store) -> list[CheckResult]:
     """The readiness checks, errors first."""
     from fieldwork.checks import run_checks

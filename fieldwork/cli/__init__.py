@@ -19,6 +19,7 @@ from fieldwork.errors import FieldworkError
 COMMAND_MODULES = (
     "fieldwork.cli.core",
     "fieldwork.cli.letter",
+    "fieldwork.cli.fields",
     "fieldwork.cli.team",
     "fieldwork.cli.timeliness",
     "fieldwork.cli.app",

@@ -62,7 +62,8 @@ def add_commands(sub: Any) -> None:
     p.add_argument("file")
     p.add_argument("--section", required=True, help="a section key of the letter template")
     p.add_argument("--text", required=True)
-    p.add_argument("--position", type=int, help="place in the section (default: last)")
+    p.add_argument("--position", type=int,
+                   help="place in the section: 1 is first, past the end is last (default: last)")
     p.add_argument("--by", help="record the change as made by this inspector")
     p.set_defaults(handler=cmd_finding_add)
     p = f_sub.add_parser("edit", help="change a finding's text, section or position")
@@ -70,7 +71,7 @@ def add_commands(sub: Any) -> None:
     p.add_argument("id")
     p.add_argument("--text")
     p.add_argument("--section")
-    p.add_argument("--position", type=int)
+    p.add_argument("--position", type=int, help="move to this place in the section (1 is first)")
     p.add_argument("--by", help="record the change as made by this inspector")
     p.set_defaults(handler=cmd_finding_edit)
     p = f_sub.add_parser("delete", help="delete a finding")

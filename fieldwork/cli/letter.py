@@ -42,11 +42,14 @@ def cmd_letter(args: argparse.Namespace) -> int:
     if not args.text and not args.output:
         raise UsageError("give -o FILE.pdf, or --text for plain text on standard output")
     with opened(args.file) as store:
+        state = store.inspection().state.value
+        for line in issuing.left_out_warnings(store):
+            print(f"warning: {line}", file=sys.stderr)
         if args.text:
             sys.stdout.write(issuing.letter_text(store))
-            state = store.inspection().state.value
             if state != "issued":
-                print(f"note: this letter is a draft ({state}), not yet issued", file=sys.stderr)
+                what = "in QA" if state == "qa" else "a draft"
+                print(f"note: this letter is {what}, not yet issued", file=sys.stderr)
         if args.output:
             path = issuing.write_bytes(args.output, issuing.letter_pdf(store))
             print(f"wrote {path}", file=sys.stderr if args.text else sys.stdout)

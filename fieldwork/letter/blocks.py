@@ -28,7 +28,9 @@ class Block:
 
     ``address``, ``letterhead`` and ``signature`` have a line each; ``bullets`` an item each;
     ``copies`` a person each, after ``label`` ("Copy:"). ``image`` is a logo or a signature.
-    ``section`` names the template section a block came from.
+    ``section`` names the template section a block came from. A letterhead's ``lines``
+    are its right-hand column and ``left`` its left-hand one. A blank line inside a
+    paragraph or an item starts a new paragraph.
     """
 
     kind: BlockKind
@@ -36,10 +38,11 @@ class Block:
     section: str | None = None
     label: str = ""
     image: str | None = None
+    left: tuple[str, ...] = ()
 
     @property
     def text(self) -> str:
-        return "\n".join(self.lines)
+        return "\n".join((*self.left, *self.lines))
 
 
 @dataclass(frozen=True)

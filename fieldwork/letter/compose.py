@@ -12,9 +12,9 @@ from typing import Any
 from fieldwork.errors import InvalidValue
 from fieldwork.letter import placeholders
 from fieldwork.letter.blocks import Block, Letter
-from fieldwork.letter.dates import format_date, format_date_list
+from fieldwork.letter.dates import format_date, format_date_list, format_date_range, parse_date
 from fieldwork.letter.english import count_phrase, join_and, normalise_role, pluralise
-from fieldwork.letter.template import Section, Template, load_template
+from fieldwork.letter.template import BodyPart, Section, SummaryRule, Template, load_template
 from fieldwork.model import Case, Finding, Inspection, Inspector, LetterState, Note, Role
 
 
@@ -50,28 +50,30 @@ def compose(
     template = template or load_template(data.inspection.template)
     if draft is None:
         draft = data.inspection.state != LetterState.ISSUED
-    value = Values(data)
+    by_section = findings_by_section(data.findings, template)
+    value = Values(data, template, by_section)
     fields = data.inspection.fields
     blocks: list[Block] = []
 
-    if template.letterhead or template.logo:
-        lines = tuple(placeholders.fill(t, value) for t in template.letterhead)
+    if template.letterhead or template.letterhead_left or template.logo:
+        right = tuple(placeholders.fill(t, value) for t in template.letterhead)
+        left = tuple(placeholders.fill(t, value) for t in template.letterhead_left)
         logo = str(template.logo) if template.logo else None
-        blocks.append(Block("letterhead", lines, image=logo))
+        blocks.append(Block("letterhead", right, image=logo, left=left))
     blocks.append(Block("date", (value("letter_date"),)))
     blocks.append(Block("address", recipient_lines(fields)))
     blocks.append(Block("salutation", (value("salutation"),)))
     if template.title:
         blocks.append(Block("title", (placeholders.fill(template.title, value),)))
 
-    by_section = findings_by_section(data.findings, template)
     for part in template.body:
-        if part.only_if_any and not any(by_section.get(k) for k in part.only_if_any):
+        if not printed(part, data, by_section):
             continue
-        if part.kind == "text":
-            blocks.append(Block("paragraph", (placeholders.fill(part.text, value),)))
-        elif part.kind == "heading":
-            blocks.append(Block("heading", (placeholders.fill(part.text, value),)))
+        if part.kind in ("text", "heading"):
+            # Optional fields may leave space at an end, or nothing at all.
+            text = placeholders.fill(part.text, value).strip()
+            if text:
+                blocks.append(Block("paragraph" if part.kind == "text" else "heading", (text,)))
         elif part.kind == "generated":
             text = generated_paragraph(data, template, part.text)
             if text:
@@ -95,6 +97,23 @@ def compose(
     return Letter(
         blocks=tuple(blocks), template=template, draft=draft, title=title, author=people[0].name
     )
+
+
+def printed(part: BodyPart, data: LetterInput, by_section: dict[str, list[Finding]]) -> bool:
+    """Whether a body entry's conditions let it into this letter."""
+    if part.only_if_any and not any(by_section.get(k) for k in part.only_if_any):
+        return False
+    if part.only_if_field and not filled(data, part.only_if_field):
+        return False
+    return not (part.only_if_empty and filled(data, part.only_if_empty))
+
+
+def filled(data: LetterInput, path: str) -> bool:
+    """Whether a letter field has a value (one that cannot be formatted counts)."""
+    try:
+        return bool(field_value(data, path))
+    except InvalidValue:
+        return bool(raw_field(data, path).strip())
 
 
 def blocks_title(blocks: list[Block]) -> str:
@@ -152,28 +171,18 @@ def generated_paragraph(data: LetterInput, template: Template, which: str) -> st
 def generated_summary(data: LetterInput, template: Template | None = None) -> str:
     """The summary sentence the template's rules make from the number of findings per section."""
     template = template or load_template(data.inspection.template)
-    rules = template.summary
+    rule = summary_rule(data, template)
+    if rule is None:
+        return ""
+    grouped = findings_by_section(data.findings, template)
+    return placeholders.fill(rule.text, Values(data, template, grouped))
+
+
+def summary_rule(data: LetterInput, template: Template) -> SummaryRule | None:
+    """The first summary rule whose conditions this letter's findings meet."""
     grouped = findings_by_section(data.findings, template)
     counts = {key: len(items) for key, items in grouped.items()}
-    general = Values(data)
-
-    def value(name: str) -> str:
-        kind, _, key = name.partition(":")
-        if kind == "count" and key in rules.nouns:
-            n = counts.get(key, 0)
-            words = count_phrase(
-                n, numbers=rules.numbers, few=rules.few, few_up_to=rules.few_up_to, many=rules.many
-            )
-            singular, plural = rules.nouns[key]
-            return f"{words} {singular if n == 1 else plural}"
-        return general(name)
-
-    for rule in rules.rules:
-        if all(counts.get(k, 0) == 0 for k in rule.when_empty) and all(
-            counts.get(k, 0) > 0 for k in rule.when_present
-        ):
-            return placeholders.fill(rule.text, value)
-    return ""
+    return next((r for r in template.summary.rules if r.holds(counts)), None)
 
 
 def generated_evidence_statement(data: LetterInput, template: Template | None = None) -> str:
@@ -187,7 +196,7 @@ def generated_evidence_statement(data: LetterInput, template: Template | None = 
             phrases.append(phrase)
     sources = join_and(phrases, separator=rules.source_separator, last=rules.source_last)
     roles = join_and(staff_roles(data.notes, template))
-    general = Values(data)
+    general = Values(data, template, findings_by_section(data.findings, template))
     extra = {"evidence_sources": sources, "staff_roles": roles}
     sentences: list[str] = []
     for sentence in rules.sentences:
@@ -199,14 +208,19 @@ def generated_evidence_statement(data: LetterInput, template: Template | None = 
 
 
 def staff_roles(notes: Iterable[Note], template: Template) -> list[str]:
-    """The staff roles the notes record, deduplicated and in the plural, in the template's order.
+    """The staff roles of the people the inspectors spoke to, deduplicated and in the plural,
+    in the template's order.
 
+    Only notes of the template's ``role_sources`` count (interviews, unless it says
+    otherwise): the role of an observation note is who was watched, not who was spoken to.
     Roles the template does not order follow, alphabetically.
     """
     rules = template.evidence
     order = {role: i for i, role in enumerate(rules.role_order)}
     chosen: dict[str, tuple[int, str]] = {}
     for note in notes:
+        if note.source not in rules.role_sources:
+            continue
         if not note.subject_role or not note.subject_role.strip():
             continue
         role = normalise_role(note.subject_role)
@@ -294,21 +308,108 @@ def team(inspectors: Iterable[Inspector]) -> list[Inspector]:
 
 
 class Values:
-    """The value of each placeholder for one inspection; an unset one shows as ``[name]``."""
+    """The value of each placeholder for one letter; an unset field shows as ``[name]``, an
+    unset optional one (``{field:NAME?}``) as nothing."""
 
-    def __init__(self, data: LetterInput) -> None:
+    def __init__(
+        self,
+        data: LetterInput,
+        template: Template | None = None,
+        by_section: dict[str, list[Finding]] | None = None,
+    ) -> None:
         self.data = data
+        self.template = template
+        self.counts = {key: len(items) for key, items in (by_section or {}).items()}
         self.cache: dict[str, str] = {}
 
     def __call__(self, name: str) -> str:
         if name not in self.cache:
-            path = placeholders.required_field(name)
-            try:
-                text = field_value(self.data, path) if path else ""
-            except InvalidValue:
-                text = raw_field(self.data, path or name)
-            self.cache[name] = text or f"[{name}]"
+            self.cache[name] = self.value(name)
         return self.cache[name]
+
+    def value(self, name: str) -> str:
+        p = placeholders.parse(name)
+        if p.kind == "count":
+            return self.count(p)
+        if p.choice is not None:
+            one, several = p.choice
+            return one if len(self.people(p.name)) == 1 else several
+        if p.kind == "general" and p.style:
+            try:
+                text = styled_value(self.data, p.name, p.style)
+            except InvalidValue:
+                text = raw_field(self.data, p.name)
+            return text or f"[{p.name}]"
+        path = placeholders.read_field(name)
+        try:
+            text = field_value(self.data, path) if path else ""
+        except InvalidValue:
+            text = raw_field(self.data, path or name)
+        if not text and p.optional:
+            return ""
+        return text or f"[{name}]"
+
+    def count(self, p: placeholders.Placeholder) -> str:
+        n = self.counts.get(p.name, 0)
+        if p.choice is not None:
+            return p.choice[0] if n == 1 else p.choice[1]
+        rules = self.template.summary if self.template else None
+        if rules is None or p.name not in rules.nouns:
+            return str(n)
+        words = count_phrase(
+            n, numbers=rules.numbers, few=rules.few, few_up_to=rules.few_up_to, many=rules.many
+        )
+        singular, plural = rules.nouns[p.name]
+        return f"{words} {singular if n == 1 else plural}"
+
+    def people(self, name: str) -> list[str]:
+        if name == "signatory":
+            return [s.name for s in signatories(self.data.inspection.fields)]
+        return [i.name for i in self.data.inspectors]
+
+
+def styled_value(data: LetterInput, name: str, style: str) -> str:
+    """A placeholder written in a style: ``{fieldwork_dates:range}``,
+    ``{inspectors:post_nominals}``…
+
+    :raises InvalidValue: a date that cannot be read
+    """
+    inspection = data.inspection
+    if name == "fieldwork_dates":
+        dates = inspection.fieldwork_dates
+        if not dates:
+            return ""
+        if style == "range":
+            return format_date_range(dates)
+        if style in ("first", "last"):
+            days = sorted(parse_date(d) for d in dates)
+            return format_date(days[0] if style == "first" else days[-1])
+        return format_date_list(dates)
+    if name in ("inspectors", "lead_inspector"):
+        people = team(data.inspectors)
+        if name == "lead_inspector":
+            people = [i for i in people if i.role == Role.LEAD][:1]
+        attribute = {"post_nominals": "post_nominals", "titles": "title", "title": "title"}
+        return people_phrase(
+            [(i.name, str(i.extra.get(attribute.get(style, ""), "") or "").strip())
+             for i in people]
+        )
+    if name == "signatory":
+        people_ = signatories(inspection.fields)
+        if style == "titles":
+            return people_phrase([(s.name, s.title) for s in people_])
+        return join_and([s.name for s in people_])
+    return field_value(data, placeholders.GENERAL.get(name, name))
+
+
+def people_phrase(people: list[tuple[str, str]]) -> str:
+    """Names, each followed by what goes after it: ``Neil Penswick, HMI, and Matthew
+    Brazier, HMI``. Once any name has something after it, the list has a comma before
+    its "and", so that each name keeps its own."""
+    items = [f"{name}, {after}" if after else name for name, after in people]
+    if any(after for _, after in people) and len(items) > 1:
+        return join_and(items, last=", and ")
+    return join_and(items)
 
 
 def raw_field(data: LetterInput, path: str) -> str:

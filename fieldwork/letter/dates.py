@@ -65,3 +65,23 @@ def format_date_list(values: Iterable[DateLike]) -> str:
             word += f" {day.year}"
         words.append(word)
     return join_and(words)
+
+
+def format_date_range(values: Iterable[DateLike]) -> str:
+    """The fieldwork dates as a span, first to last: ``9 to 10 November 2021``.
+
+    Month and year are said once where first and last share them: ``30 June to 1 July
+    2009``, ``31 December 2009 to 1 January 2010``; one day is ``9 November 2021``.
+    """
+    days = sorted({parse_date(v) for v in values})
+    if not days:
+        return ""
+    first, last = days[0], days[-1]
+    if first == last:
+        return format_date(first)
+    start = str(first.day)
+    if (first.year, first.month) != (last.year, last.month):
+        start += f" {MONTHS[first.month - 1]}"
+    if first.year != last.year:
+        start += f" {first.year}"
+    return f"{start} to {format_date(last)}"

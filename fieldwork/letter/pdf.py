@@ -7,6 +7,7 @@ Paragraph sees it. The output is byte-for-byte repeatable (reportlab's invariant
 from __future__ import annotations
 
 import io
+import re
 from dataclasses import dataclass
 
 from reportlab.lib import colors
@@ -34,6 +35,7 @@ from fieldwork.letter.template import PageSetup
 from fieldwork.letter.text import DRAFT_MARK
 
 DRAFT_GREY = colors.Color(0.86, 0.86, 0.86)
+_BLANK_LINE = re.compile(r"\n[ \t]*\n\s*")
 
 
 @dataclass(frozen=True)
@@ -50,6 +52,7 @@ class Styles:
     signature: ParagraphStyle
     copies: ParagraphStyle
     letterhead: ParagraphStyle
+    letterhead_left: ParagraphStyle
 
 
 def make_styles(page: PageSetup, fonts: FontFamily) -> Styles:
@@ -95,6 +98,10 @@ def make_styles(page: PageSetup, fonts: FontFamily) -> Styles:
         copies=ParagraphStyle("copies", parent=plain, spaceBefore=leading),
         letterhead=ParagraphStyle(
             "letterhead", parent=plain, alignment=TA_RIGHT, fontSize=size - 1.5, leading=leading - 2
+        ),
+        letterhead_left=ParagraphStyle(
+            "letterhead-left", parent=plain, alignment=TA_LEFT, fontSize=size - 1.5,
+            leading=leading - 2,
         ),
     )
 
@@ -189,14 +196,13 @@ def flowables(letter: Letter, styles: Styles, fonts: FontFamily) -> list[Flowabl
         return [kept]
 
     def para(text: str, style: ParagraphStyle, **kw: str) -> Paragraph:
-        return Paragraph(markup(text, font), style, **kw)
+        return Paragraph(lines_markup(text, font), style, **kw)
 
     for block in letter.blocks:
         kind = block.kind
         if kind == "letterhead":
-            if block.image:
-                story.append(logo(block.image, template.logo_width_mm * mm))
-            story += [para(line, styles.letterhead) for line in block.lines]
+            story += letterhead(block, styles, template.logo_align,
+                                template.logo_width_mm * mm, font)
             story.append(Spacer(1, template.page.leading))
         elif kind == "date":
             story.append(para(block.text, styles.date))
@@ -211,8 +217,10 @@ def flowables(letter: Letter, styles: Styles, fonts: FontFamily) -> list[Flowabl
         elif kind == "heading":
             story.append(para(block.text, styles.heading))
         elif kind == "paragraph":
-            introduces = block.text.rstrip().endswith(":")
-            story.append(para(block.text, styles.lead_in if introduces else styles.body))
+            parts = paragraphs(block.text)
+            for i, part in enumerate(parts):
+                introduces = i == len(parts) - 1 and part.endswith(":")
+                story.append(para(part, styles.lead_in if introduces else styles.body))
         elif kind == "bullets":
             story += bullets(block, styles.bullet, template.page, font)
         elif kind == "closing":
@@ -226,15 +234,62 @@ def flowables(letter: Letter, styles: Styles, fonts: FontFamily) -> list[Flowabl
     return story
 
 
+def paragraphs(text: str) -> list[str]:
+    """Text split at its blank lines: each piece is a paragraph of its own."""
+    parts = [p.strip("\n") for p in _BLANK_LINE.split(text)]
+    return [p for p in parts if p.strip()] or [text]
+
+
+def lines_markup(text: str, font: str) -> str:
+    """A paragraph's markup: its own line breaks are kept, as in the plain text."""
+    return "<br/>".join(markup(line, font) for line in text.split("\n"))
+
+
 def bullets(block: Block, style: ParagraphStyle, page: PageSetup, font: str) -> list[Flowable]:
+    """Each item a bulleted paragraph; an item's further paragraphs hang under its first."""
     items: list[Flowable] = []
     last = len(block.lines) - 1
     end_style = ParagraphStyle("bullet-last", parent=style, spaceAfter=page.paragraph_space)
     for i, text in enumerate(block.lines):
-        items.append(
-            Paragraph(markup(text, font), end_style if i == last else style, bulletText=page.bullet)
-        )
+        parts = paragraphs(text)
+        for j, part in enumerate(parts):
+            final = i == last and j == len(parts) - 1
+            bullet = {"bulletText": page.bullet} if j == 0 else {}
+            items.append(Paragraph(lines_markup(part, font), end_style if final else style,
+                                   **bullet))
     return items
+
+
+def letterhead(
+    block: Block, styles: Styles, logo_align: str, logo_width: float, font: str
+) -> list[Flowable]:
+    """The letterhead: the logo, and the lines in one column on the right, or in two.
+
+    With a left-hand column, or a logo on the left, the two columns stand side by side,
+    each with its logo (if it is on that side) above its lines.
+    """
+    image = logo(block.image, logo_width, logo_align) if block.image else None
+    right = [Paragraph(lines_markup(line, font), styles.letterhead) for line in block.lines]
+    if not block.left and logo_align == "right":
+        return [*([image] if image else []), *right]
+    left = [Paragraph(lines_markup(line, font), styles.letterhead_left) for line in block.left]
+    if image is not None:
+        (left if logo_align == "left" else right)[:0] = [image, Spacer(1, 2 * mm)]
+    table = Table([[left, right]], colWidths=["50%", "50%"], hAlign="LEFT")
+    table.setStyle(
+        TableStyle(
+            [
+                ("VALIGN", (0, 0), (-1, -1), "TOP"),
+                ("ALIGN", (0, 0), (0, 0), "LEFT"),
+                ("ALIGN", (1, 0), (1, 0), "RIGHT"),
+                ("LEFTPADDING", (0, 0), (-1, -1), 0),
+                ("RIGHTPADDING", (0, 0), (-1, -1), 0),
+                ("TOPPADDING", (0, 0), (-1, -1), 0),
+                ("BOTTOMPADDING", (0, 0), (-1, -1), 0),
+            ]
+        )
+    )
+    return [table]
 
 
 def signatures(
@@ -287,12 +342,13 @@ def signature_image(path: str, height: float) -> Flowable | None:
     return image
 
 
-def logo(path: str, width: float) -> Flowable:
+def logo(path: str, width: float, align: str = "right") -> Flowable:
+    """The logo ``width`` wide, its shape kept, on the left or the right."""
     from reportlab.lib.utils import ImageReader
 
     w, h = ImageReader(path).getSize()
     image = Image(path, width=width, height=width * h / w)
-    image.hAlign = "RIGHT"
+    image.hAlign = "LEFT" if align == "left" else "RIGHT"
     return image
 
 

@@ -8,19 +8,20 @@ The format is described in ``docs/templates.md``.
 from __future__ import annotations
 
 import re
-import tomllib
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, Literal
 
 from fieldwork import paths
 from fieldwork.errors import InvalidValue
-from fieldwork.letter import placeholders
+from fieldwork.letter import inherit, placeholders
 from fieldwork.model import SourceType
 
 FORMAT_VERSION = 1
 PAGE_SIZES_MM: dict[str, tuple[float, float]] = {"A4": (210.0, 297.0), "letter": (215.9, 279.4)}
 GENERATED = ("summary", "evidence_statement")
+#: Keys any body entry may have besides its content.
+BODY_CONDITIONS = ("only_if_any", "only_if_field", "only_if_empty", "id")
 _NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]*")
 _KEY = re.compile(r"[a-z][a-z0-9_]*")
 
@@ -49,13 +50,18 @@ class BodyPart:
     """One entry of the body, in order: fixed text, a heading, a generated paragraph or a section.
 
     ``text`` is the template text (for ``generated``, which paragraph). A part with
-    ``only_if_any`` is printed only when one of those sections has findings.
+    ``only_if_any`` is printed only when one of those sections has findings; with
+    ``only_if_field`` only when that letter field is filled in, and with ``only_if_empty``
+    only when it is not. ``id`` is how a template that extends this one addresses it.
     """
 
     kind: BodyKind
     text: str = ""
     section: Section | None = None
     only_if_any: tuple[str, ...] = ()
+    only_if_field: str = ""
+    only_if_empty: str = ""
+    id: str = ""
 
 
 @dataclass(frozen=True)
@@ -86,6 +92,16 @@ class SummaryRule:
     text: str
     when_empty: tuple[str, ...] = ()
     when_present: tuple[str, ...] = ()
+    #: Sections that must have exactly this many findings.
+    when_count: dict[str, int] = field(default_factory=dict)
+
+    def holds(self, counts: dict[str, int]) -> bool:
+        """Whether the rule applies to these numbers of findings per section."""
+        return (
+            all(counts.get(k, 0) == 0 for k in self.when_empty)
+            and all(counts.get(k, 0) > 0 for k in self.when_present)
+            and all(counts.get(k, 0) == n for k, n in self.when_count.items())
+        )
 
 
 @dataclass(frozen=True)
@@ -113,6 +129,8 @@ class EvidenceRules:
     source_last: str = "; and "
     role_order: tuple[str, ...] = ()
     role_plurals: dict[str, str] = field(default_factory=dict)
+    #: The kinds of note whose staff roles ``{staff_roles}`` lists: the people spoken to.
+    role_sources: tuple[SourceType, ...] = (SourceType.INTERVIEW,)
 
 
 @dataclass(frozen=True)
@@ -123,9 +141,13 @@ class Template:
     path: Path
     label: str = ""
     page: PageSetup = field(default_factory=PageSetup)
+    #: The letterhead's lines: ``letterhead`` on the right (``lines`` or ``right``), and
+    #: ``letterhead_left`` on the left.
     letterhead: tuple[str, ...] = ()
+    letterhead_left: tuple[str, ...] = ()
     logo: Path | None = None
     logo_width_mm: float = 40.0
+    logo_align: Literal["left", "right"] = "right"
     title: str = ""
     body: tuple[BodyPart, ...] = ()
     closing: str = "Yours sincerely"
@@ -135,6 +157,10 @@ class Template:
     summary: SummaryRules = field(default_factory=SummaryRules)
     evidence: EvidenceRules = field(default_factory=EvidenceRules)
     required_fields: tuple[str, ...] = ()
+    #: Words the personal-data check never reads as a person's name.
+    allowed_words: tuple[str, ...] = ()
+    #: The template it extends, if any.
+    extends: str = ""
 
     @property
     def sections(self) -> tuple[Section, ...]:
@@ -157,7 +183,9 @@ class Template:
     @property
     def texts(self) -> list[str]:
         """Every piece of template text that is filled with the letter's fields."""
-        texts = [self.title, self.closing, *self.letterhead]
+        texts = [self.title, self.closing, *self.letterhead_left, *self.letterhead]
+        if self.copies_label:
+            texts.append(self.copies_label)
         for part in self.body:
             if part.kind in ("text", "heading"):
                 texts.append(part.text)
@@ -192,18 +220,34 @@ def load_template(name: str) -> Template:
     raise InvalidValue(f"unknown letter template {name!r} (known: {known})")
 
 
-#: Templates read so far, by path, size and modification time: the store asks for the
-#: section keys on every findings query, and parsing the TOML costs a few milliseconds.
-_READ: dict[tuple[str, int, int], Template] = {}
+#: Templates read so far, by path, with the size and modification time of each file they
+#: were made from (a template and the ones it extends): the store asks for the section keys
+#: on every findings query, and parsing the TOML costs a few milliseconds.
+_READ: dict[str, tuple[tuple[tuple[str, int, int], ...], Template]] = {}
+
+
+def _stamp(path: Path) -> tuple[str, int, int]:
+    try:
+        stat = path.stat()
+    except OSError:
+        return (str(path), -1, -1)
+    return (str(path), stat.st_size, stat.st_mtime_ns)
 
 
 def _read_cached(path: Path) -> Template:
-    stat = path.stat()
-    key = (str(path), stat.st_size, stat.st_mtime_ns)
-    template = _READ.get(key)
-    if template is None:
-        template = _READ[key] = read_template(path)
+    cached = _READ.get(str(path))
+    if cached is not None and all(_stamp(Path(f[0])) == f for f in cached[0]):
+        return cached[1]
+    template, files = _read(path)
+    _READ[str(path)] = (tuple(_stamp(f) for f in files), template)
     return template
+
+
+def template_files(name: str) -> list[Path]:
+    """The files that hold a template called ``name``, the one used first."""
+    if not _NAME.fullmatch(name):
+        return []
+    return [p for folder in template_dirs() if (p := folder / f"{name}.toml").is_file()]
 
 
 def list_templates() -> list[Template]:
@@ -226,22 +270,16 @@ def _names() -> list[str]:
 
 
 def read_template(path: Path) -> Template:
-    """Read and check one template file.
+    """Read and check one template file, with any template it extends.
 
     :raises InvalidValue: one line naming the file and the key at fault
     """
-    try:
-        with path.open("rb") as f:
-            data = tomllib.load(f)
-    except OSError as err:
-        raise InvalidValue(f"{path.name}: cannot be read ({err.strerror})") from None
-    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as err:
-        raise InvalidValue(f"{path.name}: not valid TOML: {_one_line(str(err))}") from None
-    return _Reader(path, data).template()
+    return _read(path)[0]
 
 
-def _one_line(text: str) -> str:
-    return " ".join(text.split())
+def _read(path: Path) -> tuple[Template, tuple[Path, ...]]:
+    data, files = inherit.resolve(path, inherit.load_toml(path), template_files, _read_cached)
+    return _Reader(path, data).template(), files
 
 
 class _Reader:
@@ -305,10 +343,12 @@ class _Reader:
             "",
             (
                 "format",
+                "extends",
                 "label",
                 "title",
                 "closing",
                 "required_fields",
+                "allowed_words",
                 "page",
                 "letterhead",
                 "signature",
@@ -323,7 +363,13 @@ class _Reader:
             raise self.fail(
                 "format", f"this Fieldwork reads format {FORMAT_VERSION}, not {version!r}"
             )
-        letterhead = self.table(data, "letterhead", ("lines", "logo", "logo_width_mm"))
+        letterhead = self.table(
+            data, "letterhead", ("lines", "left", "right", "logo", "logo_width_mm", "logo_align")
+        )
+        if "lines" in letterhead and "right" in letterhead:
+            raise self.fail("letterhead.right", "give lines or right, not both (both are the "
+                                                "right-hand column)")
+        right_key = "right" if "right" in letterhead else "lines"
         signature = self.table(data, "signature", ("space_mm", "default_title"))
         copies = data.get("copies")
         copies_label: str | None = None
@@ -337,9 +383,13 @@ class _Reader:
             path=self.path,
             label=self.text(data, "label", "label", self.path.stem),
             page=self.page(),
-            letterhead=self.strings(letterhead, "lines", "letterhead.lines"),
+            letterhead=self.strings(letterhead, right_key, f"letterhead.{right_key}"),
+            letterhead_left=self.strings(letterhead, "left", "letterhead.left"),
             logo=self.logo(letterhead),
             logo_width_mm=self.number(letterhead, "logo_width_mm", "letterhead.logo_width_mm", 40),
+            logo_align=self.choice(
+                letterhead, "logo_align", "letterhead.logo_align", ("right", "left")
+            ),
             title=self.text(data, "title", "title"),
             body=body,
             closing=self.text(data, "closing", "closing", "Yours sincerely"),
@@ -349,6 +399,8 @@ class _Reader:
             summary=self.summary(keys),
             evidence=self.evidence(),
             required_fields=self.strings(data, "required_fields", "required_fields"),
+            allowed_words=self.strings(data, "allowed_words", "allowed_words"),
+            extends=self.text(data, "extends", "extends"),
         )
         self.check_text(template)
         return template
@@ -424,6 +476,7 @@ class _Reader:
             raise self.fail("body", "must be a non-empty array of tables ([[body]])")
         parts: list[BodyPart] = []
         keys: set[str] = set()
+        ids: set[str] = set()
         for i, entry in enumerate(entries):
             where = f"body[{i}]"
             if not isinstance(entry, dict):
@@ -434,27 +487,49 @@ class _Reader:
             if len(kinds) != 1:
                 raise self.fail(where, "needs exactly one of section, text, heading, generated")
             kind = kinds[0]
-            only_if_any = self.strings(entry, "only_if_any", f"{where}.only_if_any")
+            part = BodyPart(
+                kind,
+                only_if_any=self.strings(entry, "only_if_any", f"{where}.only_if_any"),
+                only_if_field=self.field_name(entry, "only_if_field", where),
+                only_if_empty=self.field_name(entry, "only_if_empty", where),
+                id=self.text(entry, "id", f"{where}.id"),
+            )
             if kind == "section":
                 section = self.section(entry, where)
                 if section.key in keys:
                     raise self.fail(f"{where}.section", f"section {section.key!r} appears twice")
                 keys.add(section.key)
-                parts.append(BodyPart("section", section=section, only_if_any=only_if_any))
-                continue
-            self.only(entry, where, (kind, "only_if_any"))
-            value = self.text(entry, kind, f"{where}.{kind}")
-            if kind == "generated" and value not in GENERATED:
-                raise self.fail(f"{where}.generated", f"must be one of {', '.join(GENERATED)}")
-            parts.append(BodyPart(kind, text=value, only_if_any=only_if_any))
+                part = replace(part, section=section)
+            else:
+                self.only(entry, where, (kind, *BODY_CONDITIONS))
+                value = self.text(entry, kind, f"{where}.{kind}")
+                if kind == "generated" and value not in GENERATED:
+                    raise self.fail(
+                        f"{where}.generated", f"must be one of {', '.join(GENERATED)}"
+                    )
+                part = replace(part, text=value)
+            own = inherit.entry_id({"id": part.id, "section": entry.get("section"),
+                                    "generated": entry.get("generated")})
+            if own is not None:
+                if own in ids:
+                    raise self.fail(f"{where}.id", f"two body entries have the id {own!r}")
+                ids.add(own)
+            parts.append(part)
         for i, part in enumerate(parts):
             for key in part.only_if_any:
                 if key not in keys:
                     raise self.fail(f"body[{i}].only_if_any", f"no section {key!r}")
         return tuple(parts)
 
+    def field_name(self, entry: dict[str, Any], key: str, where: str) -> str:
+        value = self.text(entry, key, f"{where}.{key}")
+        if value and not placeholders.check_field_name(value):
+            raise self.fail(f"{where}.{key}", f"not a letter field name: {value!r}")
+        return value
+
     def section(self, entry: dict[str, Any], where: str) -> Section:
-        allowed = ("section", "heading", "lead_in", "style", "empty", "required", "only_if_any")
+        allowed = ("section", "heading", "lead_in", "style", "empty", "required",
+                   *BODY_CONDITIONS)
         self.only(entry, where, allowed)
         key = self.text(entry, "section", f"{where}.section")
         if not _KEY.fullmatch(key):
@@ -497,17 +572,25 @@ class _Reader:
             where = f"summary.rules[{i}]"
             if not isinstance(entry, dict):
                 raise self.fail(where, "must be a table")
-            self.only(entry, where, ("text", "when_empty", "when_present"))
+            self.only(entry, where, ("text", "when_empty", "when_present", "when_count"))
+            counts = entry.get("when_count", {})
+            if not isinstance(counts, dict) or not all(
+                isinstance(n, int) and not isinstance(n, bool) and n >= 0
+                for n in counts.values()
+            ):
+                raise self.fail(f"{where}.when_count",
+                                "must be a table of section key = number, such as { improve = 1 }")
             rule = SummaryRule(
                 text=self.text(entry, "text", f"{where}.text"),
                 when_empty=self.strings(entry, "when_empty", f"{where}.when_empty"),
                 when_present=self.strings(entry, "when_present", f"{where}.when_present"),
+                when_count=dict(counts),
             )
-            for key in rule.when_empty + rule.when_present:
+            for key in (*rule.when_empty, *rule.when_present, *rule.when_count):
                 if key not in keys:
                     raise self.fail(where, f"no section {key!r}")
             rules.append(rule)
-        if rules and (rules[-1].when_empty or rules[-1].when_present):
+        if rules and (rules[-1].when_empty or rules[-1].when_present or rules[-1].when_count):
             raise self.fail(
                 f"summary.rules[{len(rules) - 1}]", "the last rule must have no condition"
             )
@@ -532,8 +615,20 @@ class _Reader:
             "source_last",
             "role_order",
             "role_plurals",
+            "role_sources",
         )
         evidence = self.table(self.data, "evidence", allowed)
+        role_sources: list[SourceType] = []
+        for i, name in enumerate(
+            self.strings(evidence, "role_sources", "evidence.role_sources")
+            if "role_sources" in evidence else ["interview"]
+        ):
+            try:
+                role_sources.append(SourceType(name))
+            except ValueError:
+                known = ", ".join(s.value for s in SourceType)
+                raise self.fail(f"evidence.role_sources[{i}]",
+                                f"not a source type (one of {known})") from None
         default = EvidenceRules()
         sources_table = evidence.get("sources", {})
         if not isinstance(sources_table, dict):
@@ -565,30 +660,36 @@ class _Reader:
                 r.lower() for r in self.strings(evidence, "role_order", "evidence.role_order")
             ),
             role_plurals={k.lower(): v for k, v in plurals.items()},
+            role_sources=tuple(role_sources),
         )
 
     def check_text(self, template: Template) -> None:
         """Every placeholder in the template text must be one the letter can fill."""
-        checks: list[tuple[str, str, tuple[str, ...], tuple[str, ...]]] = [
-            ("title", template.title, (), ()),
-            ("closing", template.closing, (), ()),
+        sections = template.section_keys
+        nouns = tuple(template.summary.nouns)
+        checks: list[tuple[str, str, tuple[str, ...]]] = [
+            ("title", template.title, ()),
+            ("closing", template.closing, ()),
         ]
-        checks += [(f"letterhead.lines[{i}]", t, (), ()) for i, t in enumerate(template.letterhead)]
+        if template.copies_label:
+            checks.append(("copies.label", template.copies_label, ()))
+        checks += [(f"letterhead.left[{i}]", t, ()) for i, t in enumerate(template.letterhead_left)]
+        right = "right" if "right" in self.data.get("letterhead", {}) else "lines"
+        checks += [(f"letterhead.{right}[{i}]", t, ()) for i, t in enumerate(template.letterhead)]
         for i, part in enumerate(template.body):
             if part.kind in ("text", "heading"):
-                checks.append((f"body[{i}].{part.kind}", part.text, (), ()))
+                checks.append((f"body[{i}].{part.kind}", part.text, ()))
             if part.section is not None:
-                checks.append((f"body[{i}].heading", part.section.heading, (), ()))
-                checks.append((f"body[{i}].lead_in", part.section.lead_in, (), ()))
-                checks.append((f"body[{i}].empty", part.section.empty, (), ()))
-        nouns = tuple(template.summary.nouns)
+                checks.append((f"body[{i}].heading", part.section.heading, ()))
+                checks.append((f"body[{i}].lead_in", part.section.lead_in, ()))
+                checks.append((f"body[{i}].empty", part.section.empty, ()))
         for i, rule in enumerate(template.summary.rules):
-            checks.append((f"summary.rules[{i}].text", rule.text, (), nouns))
+            checks.append((f"summary.rules[{i}].text", rule.text, ()))
         for i, sentence in enumerate(template.evidence.sentences):
-            checks.append((f"evidence.sentences[{i}]", sentence, placeholders.EVIDENCE, ()))
-        for where, text, extra, counts in checks:
+            checks.append((f"evidence.sentences[{i}]", sentence, placeholders.EVIDENCE))
+        for where, text, extra in checks:
             try:
-                placeholders.check(text, extra=extra, counts=counts)
+                placeholders.check(text, extra=extra, counts=nouns, sections=sections)
             except placeholders.PlaceholderError as err:
                 raise self.fail(where, str(err)) from None
         generated = {p.text for p in template.body if p.kind == "generated"}

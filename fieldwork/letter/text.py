@@ -24,4 +24,4 @@ def block_text(block: Block) -> str:
     if block.kind == "copies":
         first, *rest = block.lines
         return "\n".join([f"{block.label} {first}".strip(), *rest])
-    return "\n".join(block.lines)
+    return block.text

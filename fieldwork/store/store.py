@@ -49,8 +49,8 @@ from fieldwork.model import (
     SearchHit,
     SourceType,
 )
+from fieldwork.store import ordering, schema
 from fieldwork.store import rows as R
-from fieldwork.store import schema
 from fieldwork.store.db import (
     FILE_FORMAT,
     check_header,
@@ -454,8 +454,15 @@ class Store:
         op: str = "edit",
         base_vv: versions.VersionVector | None = None,
         undelete: bool = False,
+        shown: dict[str, tuple[Any, Any]] | None = None,
+        record: bool = True,
     ) -> bool:
-        """Change some content columns of a row. Returns False when nothing changed."""
+        """Change some content columns of a row. Returns False when nothing changed.
+
+        ``shown`` gives the history other values to show for some columns (a finding's
+        place in its list rather than its sort key); ``record=False`` leaves the change
+        out of the history (the bookkeeping of spreading a section's sort keys).
+        """
         spec = R.SPECS[table]
         row = self._row(table, row_id, include_deleted=undelete)
         old = spec.decode(row)
@@ -466,6 +473,12 @@ class Store:
             return False
         if before:
             _check_content(table, new, only=before.keys())
+        for key, (was, now_) in (shown or {}).items():
+            if key in before:
+                if was == now_:
+                    del before[key], after[key]
+                else:
+                    before[key], after[key] = was, now_
         who = self._by(by)
         at = now()
         vv = versions.bump(
@@ -477,7 +490,8 @@ class Store:
             "WHERE id = ?",
             (*spec.encode(new), versions.dumps(vv), at, who, row_id),
         )
-        self._record(table, row_id, at, who, op, before or None, after or None)
+        if record:
+            self._record(table, row_id, at, who, op, before or None, after or None)
         self._after_write(table, row["seq"], row_id, None if row["deleted"] else old, new)
         return True
 
@@ -584,8 +598,13 @@ class Store:
             current = self.inspection().fields
             merged = {**current, **fields}
             merged = {k: v for k, v in merged.items() if v is not None}
+            keys = [k for k in fields if current.get(k) != merged.get(k)]
+            # The history shows the fields that changed, not the whole letter.
+            shown = {
+                "fields": ({k: current.get(k) for k in keys}, {k: merged.get(k) for k in keys})
+            }
             changed = self._update(
-                "inspection", self.inspection_id, {"fields": merged}, by=by
+                "inspection", self.inspection_id, {"fields": merged}, by=by, shown=shown
             )
         return Changes(inspection=changed)
 
@@ -733,24 +752,34 @@ class Store:
             )
 
     def findings(self, *, section: str | None = None) -> list[Finding]:
-        """Live findings in letter order (by section, then position)."""
+        """Live findings in letter order (by section, then position).
+
+        Each finding's ``position`` is its place in its section's list, 1..n.
+        """
         sql = "SELECT * FROM findings WHERE deleted = 0"
         params: list[Any] = []
         if section is not None:
             sql += " AND section = ?"
             params.append(section)
-        rows = list(self.conn.execute(sql + " ORDER BY position, id", params))
-        found = [R.finding_from(r["id"], R.FINDINGS.decode(r)) for r in rows]
+        rows = list(self.conn.execute(f"{sql} ORDER BY {ordering.ORDER_SQL}", params))
+        found: list[Finding] = []
+        places: dict[str, int] = {}
+        for r in rows:
+            finding = R.finding_from(r["id"], R.FINDINGS.decode(r))
+            places[finding.section] = finding.position = places.get(finding.section, 0) + 1
+            found.append(finding)
         try:
             order = {key: i for i, key in enumerate(self.section_keys())}
         except FieldworkError:
             order = {}
-        found.sort(key=lambda f: (order.get(f.section, len(order)), f.position, f.id))
+        found.sort(key=lambda f: (order.get(f.section, len(order)), f.section, f.position))
         return found
 
     def finding(self, finding_id: str) -> Finding:
         row = self._row("findings", finding_id)
-        return R.finding_from(row["id"], R.FINDINGS.decode(row))
+        finding = R.finding_from(row["id"], R.FINDINGS.decode(row))
+        finding.position = self._rank(finding_id, finding.section)
+        return finding
 
     def _live_findings(self) -> set[str]:
         if self._live_findings_cache is None:
@@ -758,6 +787,40 @@ class Store:
                 r[0] for r in self.conn.execute("SELECT id FROM findings WHERE deleted = 0")
             }
         return self._live_findings_cache
+
+    def _section_list(self, section: str) -> list[tuple[str, int]]:
+        """(id, sort key) of a section's live findings, in order."""
+        return [
+            (r[0], r[1])
+            for r in self.conn.execute(
+                f"SELECT id, position FROM findings WHERE deleted = 0 AND section = ? "
+                f"ORDER BY {ordering.ORDER_SQL}",
+                (section,),
+            )
+        ]
+
+    def _rank(self, finding_id: str, section: str) -> int:
+        ids = [fid for fid, _ in self._section_list(section)]
+        return ids.index(finding_id) + 1 if finding_id in ids else len(ids) + 1
+
+    def _key_at(
+        self, section: str, position: int | None, *, moving: str | None, by: str | None
+    ) -> int:
+        """The sort key that puts a finding at ``position`` of ``section`` (None or past the
+        end: last), among the section's other findings. When two neighbours leave no room
+        between their keys, the section is spread out first (see :mod:`.ordering`)."""
+        others = [(fid, key) for fid, key in self._section_list(section) if fid != moving]
+        index = ordering.index_for(position, len(others))
+        before = others[index - 1][1] if index > 0 else None
+        after = others[index][1] if index < len(others) else None
+        key = ordering.key_between(before, after)
+        if key is not None:
+            return key
+        keys = ordering.spaced(len(others) + 1)
+        for (fid, old), new in zip(others, keys[:index] + keys[index + 1 :], strict=True):
+            if old != new:
+                self._update("findings", fid, {"position": new}, by=by, op="move", record=False)
+        return keys[index]
 
     def add_finding(
         self,
@@ -769,58 +832,92 @@ class Store:
         extra: dict[str, Any] | None = None,
         by: str | None = None,
     ) -> Changes:
-        """Add a finding; without a position it goes to the end of its section."""
+        """Add a finding at ``position`` of its section (1 is first; past the end, or
+        None, is last); the findings from there on move down one.
+
+        :raises InvalidValue: no text, an unknown section, or a position below 1
+        """
         self._require_writable()
         if not text.strip():
             raise InvalidValue("a finding needs its text")
+        if position is not None:
+            ordering.check_position(position)
         self._check_section(section)
         row_id = id or new_id()
         with self.atomic():
             self._check_not_frozen()
-            if position is None:
-                position = int(
-                    self.conn.execute(
-                        "SELECT coalesce(max(position), 0) + 1 FROM findings "
-                        "WHERE deleted = 0 AND section = ?",
-                        (section,),
-                    ).fetchone()[0]
-                )
-            data = {"section": section, "position": position, "text": text, "extra": extra}
+            key = self._key_at(section, position, moving=None, by=by)
+            data = {"section": section, "position": key, "text": text, "extra": extra}
             self._insert("findings", row_id, data, by=by)
         return Changes(findings=frozenset({row_id}), created=row_id)
 
     def edit_finding(self, finding_id: str, *, by: str | None = None, **changes: Any) -> Changes:
+        """Change a finding's text, section or position.
+
+        ``position`` is its place in the section's list (1 is first, past the end is
+        last). A finding moved to another section without a position goes last there.
+
+        :raises InvalidValue: an empty text, an unknown section, or a position below 1
+        """
         self._require_writable()
         _check_keys(changes, FINDING_FIELDS, "finding")
         if "section" in changes:
             self._check_section(changes["section"])
         if "text" in changes and not str(changes["text"]).strip():
             raise InvalidValue("a finding needs its text")
+        if changes.get("position") is not None:
+            ordering.check_position(changes["position"])
         with self.atomic():
             self._check_not_frozen()
-            changed = self._update("findings", finding_id, changes, by=by)
+            changed = self._edit_finding(finding_id, changes, by=by, op="edit")
         return Changes(findings=frozenset({finding_id}) if changed else frozenset())
+
+    def _edit_finding(
+        self, finding_id: str, changes: dict[str, Any], *, by: str | None, op: str
+    ) -> bool:
+        current = self.finding(finding_id)
+        changes = dict(changes)
+        position = changes.pop("position", None)
+        section = changes.get("section", current.section)
+        shown: dict[str, tuple[Any, Any]] = {}
+        moved = section != current.section or (
+            position is not None and min(position, self._count(section)) != current.position
+        )
+        if moved:
+            key = self._key_at(section, position, moving=finding_id, by=by)
+            changes["position"] = key
+            changes["section"] = section
+            shown["position"] = (current.position, self._rank_of_key(section, key, finding_id))
+        return self._update("findings", finding_id, changes, by=by, op=op, shown=shown)
+
+    def _count(self, section: str) -> int:
+        row = self.conn.execute(
+            "SELECT count(*) FROM findings WHERE deleted = 0 AND section = ?", (section,)
+        ).fetchone()
+        return int(row[0])
+
+    def _rank_of_key(self, section: str, key: int, finding_id: str) -> int:
+        """The place a finding would have in ``section`` with sort key ``key``."""
+        row = self.conn.execute(
+            "SELECT count(*) FROM findings WHERE deleted = 0 AND section = ? AND id != ? "
+            "AND position < ?",
+            (section, finding_id, key),
+        ).fetchone()
+        return int(row[0]) + 1
 
     def move_finding(
         self, finding_id: str, section: str, index: int, *, by: str | None = None
     ) -> Changes:
-        """Put a finding at ``index`` (0-based) of ``section``, renumbering that section."""
+        """Put a finding at ``index`` (0-based; past the end is last) of ``section``: the
+        same rule as :meth:`edit_finding` with ``position = index + 1``."""
         self._require_writable()
         self._check_section(section)
         with self.atomic():
             self._check_not_frozen()
-            moving = self.finding(finding_id)
-            others = [f for f in self.findings(section=section) if f.id != finding_id]
-            index = max(0, min(index, len(others)))
-            ordered = [*others[:index], moving, *others[index:]]
-            touched: set[str] = set()
-            for pos, f in enumerate(ordered, start=1):
-                changes: dict[str, Any] = {"position": pos}
-                if f.id == finding_id:
-                    changes["section"] = section
-                if self._update("findings", f.id, changes, by=by, op="move"):
-                    touched.add(f.id)
-        return Changes(findings=frozenset(touched))
+            changed = self._edit_finding(
+                finding_id, {"section": section, "position": max(0, index) + 1}, by=by, op="move"
+            )
+        return Changes(findings=frozenset({finding_id}) if changed else frozenset())
 
     def restore_finding(self, finding_id: str, *, by: str | None = None) -> Changes:
         """Bring back a deleted finding with its tags (the undo of a delete)."""

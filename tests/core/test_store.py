@@ -157,7 +157,7 @@ def test_unknown_section_is_refused(store: Store) -> None:
 
 def test_findings_come_in_letter_order(store: Store) -> None:
     d = store.add_finding("development", "D1").created
-    s2 = store.add_finding("satisfactory", "S2", position=2).created
+    s2 = store.add_finding("satisfactory", "S2").created
     s1 = store.add_finding("satisfactory", "S1", position=1).created
     st = store.add_finding("strength", "St").created
     assert [f.id for f in store.findings()] == [s1, s2, st, d]
@@ -414,7 +414,7 @@ def test_common_word_search_marks_matches_in_window(store: Store) -> None:
                                     extra={"text": "shadow"}),
          "the note's extra.text: an extra field may not be called 'text'"),
         (lambda s, lead: s.add_finding("strength", "Good.", position=0),
-         "the finding's position: must be 1 or more"),
+         "a position is 1 or more (1 is first in its section)"),
         (lambda s, lead: s.update_inspection({"letter_date": "soon"}),
          "the inspection's fields.letter_date: 'soon' is not a date"),
         (lambda s, lead: s.add_case("BR-1", fields={"n": float("nan")}),

@@ -351,3 +351,26 @@ def grey_ink(pdf: bytes) -> list[bool]:
     finally:
         document.close()
     return found
+
+
+def write_logo(path: Path, width: int = 120, height: int = 40) -> Path:
+    """A small PNG, a dark bar on white, made without any imaging library."""
+    import struct
+    import zlib
+
+    rows = b"".join(
+        b"\x00" + b"".join(
+            (b"\x20\x40\x80" if 8 <= y < height - 8 and 8 <= x < width - 8 else b"\xff\xff\xff")
+            for x in range(width)
+        )
+        for y in range(height)
+    )
+
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        body = kind + data
+        return struct.pack(">I", len(data)) + body + struct.pack(">I", zlib.crc32(body))
+
+    header = struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0)
+    png = b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", zlib.compress(rows))
+    path.write_bytes(png + chunk(b"IEND", b""))
+    return path

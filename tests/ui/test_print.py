@@ -177,5 +177,130 @@ def test_the_letter_prints_through_a_cups_queue(letter: Any, qtbot: Any, answer:
     printed = wait_for_pdf(folder, stem)
     try:
         assert pdf_pages(printed) == letter.preview.page_count == 2
+        text = " ".join(pdf_text(printed).split())
+        # The letter itself went to the printer: its text, not pictures of its pages.
+        assert "Dear Ms Pearson" in text
+        assert "Safeguarding arrangements are well-established." in text
+        assert printed.stat().st_size < 400_000, "a vector letter, not 300-dpi images"
+        assert not any(page.images for page in pdf_reader(printed).pages)
     finally:
         printed.unlink(missing_ok=True)
+
+
+@pytest.mark.cups
+def test_a_page_range_prints_through_cups_as_vectors(letter: Any, qtbot: Any,
+                                                     answer: Any) -> None:
+    queue = cups_queue()
+    folder = cups_pdf_folder()
+    stem = f"fieldwork-test-{uuid.uuid4().hex[:10]}"
+
+    def second_page(dialog: QDialog) -> int:
+        printer = dialog.printer()
+        printer.setOutputFileName("")
+        printer.setOutputFormat(QPrinter.OutputFormat.NativeFormat)
+        printer.setPrinterName(queue)
+        printer.setDocName(stem)
+        printer.setPrintRange(QPrinter.PrintRange.PageRange)
+        printer.setFromTo(2, 2)
+        return QDialog.DialogCode.Accepted
+
+    answer.respond = second_page
+    with qtbot.waitSignal(letter.printed, timeout=30000) as sent:
+        letter.print_action.trigger()
+    assert sent.args == [1]
+    printed = wait_for_pdf(folder, stem)
+    try:
+        assert pdf_pages(printed) == 1
+        assert "Dear Ms Pearson" not in pdf_text(printed)
+        assert "Yours sincerely" in pdf_text(printed)
+    finally:
+        printed.unlink(missing_ok=True)
+
+
+def pdf_reader(path: Path) -> Any:
+    from pypdf import PdfReader
+
+    return PdfReader(path)
+
+
+def pdf_text(path: Path) -> str:
+    return "\n".join(page.extract_text() for page in pdf_reader(path).pages)
+
+
+# ----------------------------------------------------- the lp command, without CUPS
+@pytest.fixture
+def fake_lp(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """An ``lp`` on PATH that records its arguments and the document it was given."""
+    bin_dir = tmp_path / "bin"
+    bin_dir.mkdir()
+    script = bin_dir / "lp"
+    script.write_text(
+        "#!/bin/sh\n"
+        f'printf "%s\\n" "$@" > "{tmp_path}/args"\n'
+        f'cat > "{tmp_path}/job.pdf"\n'
+        'case "$*" in *Broken*) echo "lp: The printer or class does not exist." >&2; exit 1;; '
+        "esac\n"
+        'echo "request id is Fieldwork-1 (1 file(s))"\n'
+    )
+    script.chmod(0o755)
+    monkeypatch.setenv("PATH", f"{bin_dir}{os.pathsep}{os.environ.get('PATH', '')}")
+    return tmp_path
+
+
+def native_printer() -> QPrinter:
+    """The system's default printer (which the fake ``lp`` stands in for)."""
+    printer = QPrinter()
+    printer.setOutputFormat(QPrinter.OutputFormat.NativeFormat)
+    printer.setOutputFileName("")
+    if printer.outputFormat() != QPrinter.OutputFormat.NativeFormat or not printer.printerName():
+        pytest.skip("no system printer here (.ci/run adds a CUPS queue)")
+    return printer
+
+
+def test_a_cups_printer_gets_the_pdf_itself_with_the_dialogs_settings(
+    letter: Any, fake_lp: Path
+) -> None:
+    printer = native_printer()
+    queue = printer.printerName()
+    printer.setDocName("Bromley letter")
+    printer.setCopyCount(3)
+    printer.setCollateCopies(True)
+    printer.setDuplex(QPrinter.DuplexMode.DuplexLongSide)
+    printer.setPrintRange(QPrinter.PrintRange.PageRange)
+    printer.setFromTo(2, 2)
+    assert printing.cups_queue(printer) == queue
+    assert printing.print_pdf(printer, letter.pdf) == 3
+    args = (fake_lp / "args").read_text().splitlines()
+    assert args == ["-d", queue, "-n", "3", "-t", "Bromley letter",
+                    # two-sided if this queue can (cups-pdf cannot, so Qt says one-sided)
+                    "-o", f"sides={printing.SIDES[printer.duplex()]}",
+                    "-o", "collate=true", "-P", "2"]
+    assert (fake_lp / "job.pdf").read_bytes() == letter.pdf
+
+
+def test_a_refused_cups_job_is_one_clear_error(letter: Any, fake_lp: Path) -> None:
+    printer = native_printer()
+    printer.setDocName("Broken job")
+    with pytest.raises(printing.PrintFailed,
+                       match="refused the letter: lp: The printer or class does not exist"):
+        printing.print_pdf(printer, letter.pdf)
+
+
+def test_print_to_file_keeps_the_raster_path(letter: Any, fake_lp: Path, tmp_path: Path) -> None:
+    printer = printing.pdf_printer(str(tmp_path / "file.pdf"))
+    assert printing.cups_queue(printer) is None
+    printing.print_pdf(printer, letter.pdf)
+    assert not (fake_lp / "args").exists()
+    assert pdf_pages(tmp_path / "file.pdf") == 2
+
+
+def test_duplex_modes_become_lp_sides() -> None:
+    modes = QPrinter.DuplexMode
+    assert printing.SIDES[modes.DuplexNone] == "one-sided"
+    assert printing.SIDES[modes.DuplexLongSide] == "two-sided-long-edge"
+    assert printing.SIDES[modes.DuplexShortSide] == "two-sided-short-edge"
+
+
+def test_page_lists() -> None:
+    assert printing.page_list([0, 1, 3, 5, 6, 7]) == "1-2,4,6-8"
+    assert printing.page_list([1]) == "2"

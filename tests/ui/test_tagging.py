@@ -195,3 +195,24 @@ def test_a_finding_without_evidence_is_flagged(opened: Any, idle: Any) -> None:
     assert "1 without evidence" in opened.coverage.summary.text()
 
 
+
+
+def test_dragging_within_a_section_follows_the_list_rule(opened: Any, idle: Any) -> None:
+    """A drop puts the finding at that place of the list (as ``finding edit --position``):
+    the others keep their order, the positions stay 1..n, and only the moved one changes."""
+    model = opened.findings_model
+    reader = opened.session.reader
+    sat = [f.id for f in opened.overview.findings if f.section == "satisfactory"]
+    section = model.section_index("satisfactory")
+    others = {f: reader.history(f) for f in sat[:-1]}
+    assert model.dropMimeData(model.mimeData([model.index_of(sat[-1])]),
+                              Qt.DropAction.CopyAction, 0, 0, section)
+    idle()
+    moved = reader.findings(section="satisfactory")
+    assert [f.id for f in moved] == [sat[-1], *sat[:-1]]
+    assert [f.position for f in moved] == list(range(1, len(sat) + 1))
+    assert {f: reader.history(f) for f in sat[:-1]} == others
+    assert model.dropMimeData(model.mimeData([model.index_of(sat[-1])]),
+                              Qt.DropAction.CopyAction, -1, 0, section)  # onto the section: last
+    idle()
+    assert [f.id for f in reader.findings(section="satisfactory")] == sat

@@ -81,3 +81,22 @@ def test_history_shows_who_when_and_each_fields_change_newest_first() -> None:
     assert "Staff interview</span> → " in html and "Case record" in html
     assert "+ “Referrals are prompt.”" in html
 
+
+
+def test_a_position_conflict_shows_places_not_sort_keys() -> None:
+    from fieldwork.store import Conflict
+    from ui.team.render import conflict_sides
+
+    names = Names(sections={"strength": "Strengths"},
+                  orders={"strength": [(65536, "a"), (98304, "x"), (131072, "b"),
+                                       (196608, "c")]})
+    conflict = Conflict(
+        id="k", table="findings", row_id="x",
+        theirs={"section": "strength", "position": 262144, "text": "X", "extra": None},
+        theirs_deleted=False, theirs_by="i2", theirs_at="2009-06-24T10:00:00Z",
+        mine={"section": "strength", "position": 98304, "text": "X", "extra": None},
+        mine_at="2009-06-24T11:00:00Z",
+    )
+    mine, theirs = conflict_sides(conflict, names)
+    assert "2 of 4" in mine and "4 of 4" in theirs
+    assert "98304" not in mine + theirs and "262144" not in mine + theirs

@@ -124,7 +124,7 @@ class Readiness:
 
 def readiness(snapshot: LetterSnapshot) -> Readiness:
     """Run the checks and generate the default paragraphs (no store needed)."""
-    from fieldwork.checks import required_fields, run_checks
+    from fieldwork.checks import letter_fields, run_checks
     from fieldwork.letter import (
         generated_evidence_statement,
         generated_summary,
@@ -140,7 +140,7 @@ def readiness(snapshot: LetterSnapshot) -> Readiness:
     except FieldworkError as err:
         return Readiness(error=str(err))
     known = {key.split(".")[0] for key in FORM_KEYS} | COMPUTED_FIELDS
-    extra = tuple(f for f in required_fields(template) if "." not in f and f not in known)
+    extra = tuple(f for f in letter_fields(template) if "." not in f and f not in known)
     return Readiness(results=results, summary=summary, evidence_statement=evidence,
                      extra_fields=extra)
 

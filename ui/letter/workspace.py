@@ -794,7 +794,8 @@ class LetterWorkspace(QWidget):
         self._with_pdf(ask)
 
     def send_to_printer(self, printer: QPrinter, pdf: bytes) -> None:
-        """Paint the letter onto ``printer`` on a background thread."""
+        """Print the letter on ``printer`` on a background thread: the PDF itself to a CUPS
+        queue, else painted page by page."""
         printing.settle_resolution(printer)
         self._printing = True
         self._show_state(self.snapshot)
@@ -815,7 +816,7 @@ class LetterWorkspace(QWidget):
             bar.clearMessage()
             show_error(self, err)
 
-        self.export_thread.run(lambda: printing.paint_pdf(printer, pdf), done, on_error=failed)
+        self.export_thread.run(lambda: printing.print_pdf(printer, pdf), done, on_error=failed)
 
     def print_preview(self) -> None:
         """The letter as it will print, in Qt's print preview (which can print it too)."""

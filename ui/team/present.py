@@ -86,6 +86,17 @@ class Names:
     def section(self, key: str) -> str:
         return self.sections.get(key, key.replace("_", " ").capitalize() if key else "")
 
+    #: Each section's live findings as (stored sort key, id), in order.
+    orders: dict[str, list[tuple[int, str]]] = field(default_factory=dict)
+
+    def place(self, section: str, key: Any, finding_id: str) -> str:
+        """Where a version of a finding, with its stored sort key, puts it in its section:
+        "3 of 5" (a conflict holds sort keys, not places; see fieldwork.store.ordering)."""
+        others = [k for k, fid in self.orders.get(section, []) if fid != finding_id]
+        if not isinstance(key, int):
+            return str(key)
+        return f"{sum(k < key for k in others) + 1} of {len(others) + 1}"
+
 
 def short(text: str | None, width: int = 60) -> str:
     """One line of at most ``width`` characters."""

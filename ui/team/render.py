@@ -74,8 +74,15 @@ def conflict_sides(conflict: Conflict, names: Names) -> tuple[str, str]:
                 and isinstance(theirs_v, str):
             left, right = diff.side_by_side(mine_v, theirs_v)
         else:
-            left = _e(value_text(table, name, mine_v, names))
-            right = _e(value_text(table, name, theirs_v, names))
+            if table == "findings" and name == "position":
+                # Stored sort keys: shown as the place each version gives the finding.
+                left = _e(names.place(str(conflict.mine.get("section")), mine_v,
+                                      conflict.row_id))
+                right = _e(names.place(str(conflict.theirs.get("section")), theirs_v,
+                                       conflict.row_id))
+            else:
+                left = _e(value_text(table, name, mine_v, names))
+                right = _e(value_text(table, name, theirs_v, names))
             if changed:
                 left = f'<span style="background-color:{colours[0]};">{left}</span>'
                 right = f'<span style="background-color:{colours[1]};">{right}</span>'

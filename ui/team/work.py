@@ -117,6 +117,11 @@ def load_names(store: Store, finding_ids: Iterable[str] = (),
         findings={f.id: f.text for f in store.findings()},
         sections=section_titles(store),
     )
+    for row in store.conn.execute(
+        "SELECT section, position, id FROM findings WHERE deleted = 0 "
+        "ORDER BY position, created_at, id"
+    ):
+        names.orders.setdefault(row[0], []).append((int(row[1]), row[2]))
     for table, ids, known, key in (
         ("findings", finding_ids, names.findings, "text"),
         ("inspectors", inspector_ids, names.inspectors, "name"),
