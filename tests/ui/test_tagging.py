@@ -212,6 +212,8 @@ def test_dragging_within_a_section_follows_the_list_rule(opened: Any, idle: Any)
     assert [f.id for f in moved] == [sat[-1], *sat[:-1]]
     assert [f.position for f in moved] == list(range(1, len(sat) + 1))
     assert {f: reader.history(f) for f in sat[:-1]} == others
+    # The board was rebuilt from the file: an index from before it would dangle.
+    section = model.section_index("satisfactory")
     assert model.dropMimeData(model.mimeData([model.index_of(sat[-1])]),
                               Qt.DropAction.CopyAction, -1, 0, section)  # onto the section: last
     idle()
