@@ -319,12 +319,17 @@ def personal_data_context(data: LetterInput, template: Template) -> Any:
 
 
 def signature_images(data: LetterInput) -> Iterator[CheckResult]:
+    from fieldwork.letter.compose import signature_file
+
     for person in signatories(data.inspection.fields):
-        if person.image and not Path(person.image).is_file():
+        if person.image and signature_file(person.image) is None:
+            found = "://" not in person.image and Path(person.image).is_file()
+            why = ("is not one Fieldwork keeps; choose it again in the Letter form"
+                   if found else "is not found")
             yield CheckResult(
                 "warning",
                 "signature_missing",
-                f"The signature image of {person.name} is not found: {person.image}",
+                f"The signature image of {person.name} {why}: {person.image}",
                 "field",
                 "signatory.signature",
             )

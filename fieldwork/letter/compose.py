@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 from fieldwork.errors import InvalidValue
@@ -36,6 +37,28 @@ class Signatory:
     name: str
     title: str = ""
     image: str | None = None
+
+
+def signature_file(path: str | None) -> Path | None:
+    """The signature image a letter may print: a file in the user's ``signatures`` folder,
+    where the Letter form keeps the images it is given; None for anything else.
+
+    The path is a letter field, and letter fields travel in team packs: a pack must not be
+    able to make the lead's letter read some other file of the lead's disk, nor fetch a
+    URL (reportlab's image reader would).
+    """
+    if not path or "://" in path:
+        return None
+    from fieldwork import paths
+
+    folder = (paths.user_data_dir() / "signatures").resolve()
+    try:
+        found = Path(path).resolve()
+    except (OSError, ValueError):
+        return None
+    if found.parent != folder or not found.is_file():
+        return None
+    return found
 
 
 def compose(

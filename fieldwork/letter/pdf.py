@@ -323,8 +323,11 @@ def signatures(
 def signature(block: Block, style: ParagraphStyle, space: float, font: str) -> list[Flowable]:
     """Room for a signature (or its image), then the name and title."""
     mark: Flowable = Spacer(1, space)
-    if block.image:
-        mark = signature_image(block.image, space) or mark
+    from fieldwork.letter.compose import signature_file
+
+    image = signature_file(block.image)
+    if image is not None:
+        mark = signature_image(str(image), space) or mark
     lines = "<br/>".join(markup(line, font) for line in block.lines)
     return [mark, Paragraph(lines, style)]
 

@@ -5,6 +5,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from fieldwork.checks import run_checks
 from fieldwork.letter import compose, render_pdf, render_text
 from fieldwork.model import Finding
 from tests.helpers.letterdata import (
@@ -136,17 +137,40 @@ def test_focused_visit_renders(tmp_path):
     assert "/FontFile2" in next(iter(fonts_of(pdf).values()))["/FontDescriptor"]
 
 
-def test_signature_image_is_placed(tmp_path):
+def _signature_png(folder):
     from PIL import Image
 
-    path = tmp_path / "signature.png"
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / "signature.png"
     Image.new("RGB", (300, 100), (20, 40, 160)).save(path)
+    return path
+
+
+def test_signature_image_is_placed():
+    from fieldwork import paths
+
+    path = _signature_png(paths.user_data_dir() / "signatures")
     data = reference_input()
     data.inspection.fields["signatory"]["signature"] = str(path)
     pdf = render_pdf(compose(data, draft=False))
     reader = pypdf.PdfReader(io.BytesIO(pdf))
     assert any(page.images for page in reader.pages)
     assert words(" ".join(pdf_pages(pdf))) == words(reference_letter_text())
+
+
+@pytest.mark.parametrize("where", ["elsewhere", "url"])
+def test_a_signature_from_outside_the_signatures_folder_is_never_read(tmp_path, where):
+    """The signature is a letter field, and fields travel in packs: a team member must not
+    be able to put another file of the lead's disk, or a web address, into the letter."""
+    path = str(_signature_png(tmp_path / "elsewhere"))
+    if where == "url":
+        path = "http://127.0.0.1:9/signature.png"
+    data = reference_input()
+    data.inspection.fields["signatory"]["signature"] = path
+    pdf = render_pdf(compose(data, draft=False))
+    assert not any(page.images for page in pypdf.PdfReader(io.BytesIO(pdf)).pages)
+    results = [r for r in run_checks(data) if r.code == "signature_missing"]
+    assert len(results) == 1 and results[0].level == "warning"
 
 
 def test_missing_signature_image_leaves_the_space():
