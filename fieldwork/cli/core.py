@@ -133,7 +133,10 @@ def cmd_import(args: argparse.Namespace) -> int:
 
 def cmd_export(args: argparse.Namespace) -> int:
     from fieldwork import interchange
+    from fieldwork.files import refuse_overwrite
 
+    if args.output:
+        refuse_overwrite(args.output, inputs=[args.file])
     with opened(args.file) as store:
         if args.output:
             interchange.export_file(store, args.output)

@@ -67,8 +67,10 @@ def read_passphrase(path: str) -> str:
 
 
 def cmd_pack(args: argparse.Namespace) -> int:
+    from fieldwork.files import refuse_overwrite
     from fieldwork.packs import export_pack
 
+    refuse_overwrite(args.output, inputs=[args.file])
     passphrase = read_passphrase(args.passphrase_file)
     with opened(args.file) as store:
         info = export_pack(store, args.output, passphrase)

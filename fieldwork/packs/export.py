@@ -6,6 +6,7 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
+from fieldwork import files
 from fieldwork.errors import InvalidValue, NotFound
 from fieldwork.packs import container, snapshot
 from fieldwork.store import Store, now
@@ -24,13 +25,14 @@ class PackInfo:
 def export_pack(store: Store, path: str | os.PathLike[str], passphrase: str) -> PackInfo:
     """Write a pack of ``store`` to ``path`` (atomically: it appears whole or not at all).
 
-    :raises InvalidValue: an empty passphrase, or ``path`` is the inspection file itself
+    :raises InvalidValue: an empty passphrase
+    :raises ProtectedFile: ``path`` is evidence: an inspection file (this one or any
+        other), an existing pack, or a database's journal (:func:`files.refuse_overwrite`)
     """
     target = Path(path)
     if not passphrase:
         raise InvalidValue("the team passphrase must not be empty")
-    if target.exists() and target.resolve() == store.path.resolve():
-        raise InvalidValue(f"{target}: is the inspection file itself; choose another name")
+    files.refuse_overwrite(target, inputs=[store.path])
     sender_id = store.me
     try:
         sender_name = store.inspector(sender_id).name if sender_id else ""

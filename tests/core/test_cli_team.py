@@ -242,7 +242,7 @@ def test_acceptance_four_copies_through_the_command_line(
 
     packs = {}
     for name, path in copies.items():
-        packs[name] = tmp_path / f"{name}.fwpack"
+        packs[name] = tmp_path / f"{name}-day2.fwpack"  # never over an earlier pack
         ok(capsys, "pack", path, "-o", packs[name], *pw)
 
     # Two copies merge everything, in different orders and groupings.
