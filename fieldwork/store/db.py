@@ -34,6 +34,7 @@ FILE_FORMAT = "fieldwork-inspection"
 _PERM, _BUSY, _LOCKED, _READONLY, _IOERR, _CORRUPT, _FULL, _CANTOPEN, _NOTADB = (
     3, 5, 6, 8, 10, 11, 13, 14, 26
 )
+_READONLY_DBMOVED = _READONLY | 4 << 8
 
 #: Why a file opens read-only (:attr:`Store.read_only_reason`), as the app's banner says it.
 ON_READ_ONLY_DISK = "the file is on a read-only disk"
@@ -51,14 +52,17 @@ def translate(err: sqlite3.Error, path: Path | str) -> FieldworkError | None:
     Expected are only the failures of the file and the disk: busy or locked, read-only,
     full, an I/O error, cannot be opened, not a database, damaged, permission denied.
     """
-    code = getattr(err, "sqlite_errorcode", None)
-    if code is None:
+    full_code = getattr(err, "sqlite_errorcode", None)
+    if full_code is None:
         return None
-    code &= 0xFF
+    code = full_code & 0xFF
     text = str(err)
     if code in (_BUSY, _LOCKED):
         return FileLocked(f"{path}: the file is locked by another program; try again")
     if code == _READONLY:
+        if full_code == _READONLY_DBMOVED:
+            return ReadOnly(f"{path}: the file was moved or deleted while it was open; "
+                            "nothing was changed")
         return ReadOnly(f"{path}: the file is read-only; nothing was changed")
     if code == _FULL:
         return DiskFull(f"{path}: the disk is full; the last change was not saved")
@@ -163,7 +167,9 @@ def connect_read_only(path: Path) -> tuple[sqlite3.Connection, Path | None]:
         return conn, None
     except sqlite3.OperationalError as err:
         conn.close()
-        if getattr(err, "sqlite_errorcode", 0) & 0xFF != _CANTOPEN:
+        # The -shm cannot be made (CANTOPEN), or is there but cannot be written to
+        # rebuild (READONLY_RECOVERY, READONLY_CANTINIT): read without it, as below.
+        if getattr(err, "sqlite_errorcode", 0) & 0xFF not in (_CANTOPEN, _READONLY):
             expected = translate(err, path)
             if expected is None:
                 raise
