@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Any
 
 from fieldwork.errors import (
     BadPack,
+    Damaged,
     DiskFull,
     FieldworkError,
     FileLocked,
@@ -48,6 +49,7 @@ __all__ = [
     "Case",
     "CaseKind",
     "Changes",
+    "Damaged",
     "DiskFull",
     "FieldworkError",
     "FileLocked",
@@ -75,11 +77,11 @@ __all__ = [
 ]
 
 
-def open_inspection(path: Any, *, actor: str | None = None) -> Store:
+def open_inspection(path: Any, *, actor: str | None = None, read_only: bool = False) -> Store:
     """Open an inspection file (see :meth:`fieldwork.store.Store.open`)."""
     from fieldwork.store import Store
 
-    return Store.open(path, actor=actor)
+    return Store.open(path, actor=actor, read_only=read_only)
 
 
 def __getattr__(name: str) -> Any:

@@ -23,6 +23,10 @@ class FileLocked(FieldworkError):
     "Another program holds a lock on the inspection file."
 
 
+class Damaged(FieldworkError):
+    "The inspection file is damaged (SQLite reports it corrupt); it is left as it is."
+
+
 class ReadOnly(FieldworkError):
     "The inspection file or its folder cannot be written."
 

@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import json
 import os
-import uuid
 from pathlib import Path
 from typing import Any
 
@@ -319,8 +318,8 @@ def import_new(path: str | os.PathLike[str], doc: dict[str, Any]) -> tuple[Any, 
     The file is built under a temporary name with journaling off, made durable, then
     renamed into place: it appears whole or not at all. ``me`` is the lead, if there is one.
     """
+    from fieldwork import files
     from fieldwork.store import Store
-    from fieldwork.store.db import remove_database
     from fieldwork.store.store import gc_paused
 
     with gc_paused():
@@ -332,17 +331,24 @@ def import_new(path: str | os.PathLike[str], doc: dict[str, Any]) -> tuple[Any, 
     lead = next((i for i in checked["inspectors"] if i.get("role") == "lead"), None)
     actor = checked["ids"][id(lead)] if lead else ""
     inspection_id = checked["inspection"].get("id")
-    tmp = path.with_name(f".{path.name}.{uuid.uuid4().hex[:8]}.importing")
-    store = Store.create(tmp, inspection_id=inspection_id, actor=actor)
+    files.refuse_overwrite(path)
+    files.refuse_stray_journal(path)
+    tmp = files.work_path(path, "importing")
     try:
-        with store.building():
-            changes = _write(store, checked, by=actor or None)
-        store.close()
+        store = Store.create(tmp, inspection_id=inspection_id, actor=actor)
+        try:
+            with store.building():
+                changes = _write(store, checked, by=actor or None)
+        finally:
+            store.close()
+        # Durable before it takes the name; synced only now that no connection is open.
+        files.sync_file(tmp)
         os.replace(tmp, path)
-    except BaseException:
-        store.close()
-        remove_database(tmp)
-        raise
+        files.sync_dir(path.parent)
+    except OSError as err:
+        raise files.write_error(path, err) from None
+    finally:
+        files.remove_database(tmp)
     return Store.open(path, actor=actor or None), changes
 
 
@@ -398,7 +404,13 @@ def dumps(doc: dict[str, Any]) -> str:
 
 
 def export_file(store: Any, path: str | os.PathLike[str]) -> None:
-    """Write the document atomically: a temporary file beside ``path``, then a rename."""
+    """Write the document atomically: a work file beside ``path``, then a rename.
+
+    Never over evidence: an inspection file (this one or another), a pack, or a journal
+    is refused and left as it was (:func:`fieldwork.files.refuse_overwrite`).
+    """
+    from fieldwork import files
     from fieldwork.issuing import write_bytes
 
-    write_bytes(path, dumps(export_document(store)).encode("utf-8"))
+    files.refuse_overwrite(path, inputs=[store.path])
+    write_bytes(path, dumps(export_document(store)).encode("utf-8"), inputs=[store.path])

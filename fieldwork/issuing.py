@@ -8,8 +8,7 @@ from __future__ import annotations
 
 import hashlib
 import os
-import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -152,17 +151,21 @@ def appendix_pdf(
     return render_appendix_pdf(letter_input(store), progress=progress)
 
 
-def write_bytes(path: str | os.PathLike[str], data: bytes) -> Path:
-    """Write a file whole or not at all: a temporary file beside it, synced, then renamed."""
+def write_bytes(
+    path: str | os.PathLike[str], data: bytes, *, inputs: Iterable[str | os.PathLike[str]] = ()
+) -> Path:
+    """Write a file whole or not at all, owner-only: a work file beside it, synced, renamed.
+
+    Never over evidence: an inspection file, a pack, one of ``inputs`` or a database's
+    journal is refused and left as it was (:func:`fieldwork.files.refuse_overwrite`).
+
+    :raises ProtectedFile: ``path`` names evidence
+    :raises DiskFull: the disk filled up (nothing was written)
+    :raises ReadOnly: the folder cannot be written
+    """
+    from fieldwork import files
+
     p = Path(path)
-    tmp = p.with_name(f".{p.name}.{uuid.uuid4().hex[:8]}.tmp")
-    try:
-        with tmp.open("wb") as fh:
-            fh.write(data)
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.replace(tmp, p)
-    except OSError as err:
-        tmp.unlink(missing_ok=True)
-        raise FieldworkError(f"{p}: cannot be written ({err.strerror})") from None
+    with files.atomic_write(p, inputs=inputs) as fh:
+        fh.write(data)
     return p

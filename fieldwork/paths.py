@@ -19,6 +19,17 @@ def user_data_dir() -> Path:
     return Path(platformdirs.user_data_dir("fieldwork", appauthor=False))
 
 
+def private_data_dir(*parts: str) -> Path:
+    """The data folder, or a folder in it, made if missing and kept owner-only (0700).
+
+    :raises OSError: it cannot be made
+    """
+    from fieldwork.files import private_dir
+
+    base = private_dir(user_data_dir())
+    return private_dir(base.joinpath(*parts)) if parts else base
+
+
 def user_templates_dir() -> Path:
     """Where a user drops their own letter templates (``*.toml``)."""
     return user_data_dir() / "templates"

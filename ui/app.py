@@ -6,7 +6,6 @@ import argparse
 import os
 import sys
 import time
-import traceback
 from collections.abc import Sequence
 from pathlib import Path
 from types import TracebackType
@@ -78,18 +77,28 @@ def main(argv: Sequence[str] | None = None) -> int:
 def _excepthook(
     kind: type[BaseException], value: BaseException, tb: TracebackType | None
 ) -> None:
-    """A bug: say so plainly, keep the details, and keep the app (and the typed text) alive."""
-    text = "".join(traceback.format_exception(kind, value, tb))
+    """A bug: say so plainly, keep the details in a crash report, and keep the app (and the
+    typed text) alive."""
+    from fieldwork.crash import excepthook_report
+
+    text, report = excepthook_report(kind, value, tb, program="fieldwork gui (the app)")
     print(text, file=sys.stderr)
+    if report is not None:
+        print(f"a crash report was written to {report}", file=sys.stderr)
     if os.environ.get("FIELDWORK_NO_BUG_DIALOG"):
         return
     from PySide6.QtWidgets import QApplication, QMessageBox
 
     if QApplication.instance() is None:
         return
-    box = QMessageBox(QMessageBox.Icon.Critical, "Something went wrong",
-                      "Fieldwork hit a problem it did not expect. Your notes are saved as "
-                      "you type; the last change may not have been.", QMessageBox.StandardButton.Ok)
+    message = ("Fieldwork hit a problem it did not expect (a bug in Fieldwork). Your notes "
+               "are saved as you type; the last change may not have been.")
+    box = QMessageBox(QMessageBox.Icon.Critical, "Something went wrong", message,
+                      QMessageBox.StandardButton.Ok)
+    if report is not None:
+        box.setInformativeText(
+            f"A crash report was written to {report}. It holds no note text; please send "
+            "it to whoever supports Fieldwork for you.")
     box.setDetailedText(text)
     box.exec()
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 from PySide6.QtWidgets import QMessageBox, QWidget
 
 from fieldwork.errors import (
+    Damaged,
     DiskFull,
     FieldworkError,
     FileLocked,
@@ -19,6 +20,7 @@ from fieldwork.errors import (
     NotFound,
     ReadOnly,
 )
+from fieldwork.files import ProtectedFile
 
 #: (title, advice) for each kind of expected error, most specific first.
 _ADVICE: tuple[tuple[type[FieldworkError], str, str], ...] = (
@@ -39,6 +41,12 @@ _ADVICE: tuple[tuple[type[FieldworkError], str, str], ...] = (
     (LetterFrozen, "The letter has been issued",
      "An issued letter is frozen: its fields and findings cannot change. To change them, "
      "choose Letter ▸ Reopen for Re-issue…; the issued letter stays on record."),
+    (Damaged, "The inspection file is damaged",
+     "SQLite reports the file as damaged, and Fieldwork has not changed it. Open a copy "
+     "of it, or join again from a teammate's pack."),
+    (ProtectedFile, "Fieldwork will not write over that file",
+     "It holds evidence: an inspection file, a pack, or part of the file you are writing "
+     "from. Choose another name."),
     (NotFound, "No longer there",
      "It may have been deleted, perhaps in a merged pack."),
     (InvalidValue, "That cannot be saved", ""),

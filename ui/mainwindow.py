@@ -506,9 +506,7 @@ class MainWindow(QMainWindow):
         chosen = target
 
         def work() -> Path:
-            if chosen.exists() and chosen.resolve() != session.path.resolve():
-                for suffix in ("", "-wal", "-shm"):
-                    Path(f"{chosen}{suffix}").unlink(missing_ok=True)
+            # Never deletes or overwrites an inspection file: save_copy refuses one.
             return save_copy(session.writer, chosen)
 
         def done(path: Path) -> None:

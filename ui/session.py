@@ -224,7 +224,7 @@ def sample_file() -> Path:
     if target.exists():
         return target
     try:
-        folder.mkdir(parents=True, exist_ok=True)
+        paths.private_data_dir()
     except OSError as err:
         raise ReadOnly(f"{folder}: cannot be created ({err.strerror})") from None
     from fieldwork.interchange import import_file
@@ -236,12 +236,22 @@ def sample_file() -> Path:
 
 def save_copy(writer: Store, target: Path) -> Path:
     """Copy the open file to ``target`` with SQLite's backup API; the copy gets its own
-    replica id, so the two copies merge as two laptops would (run on the worker)."""
-    if target.resolve() == writer.path.resolve():
+    replica id, so the two copies merge as two laptops would (run on the worker).
+
+    Never over evidence: the open file itself, another inspection file, a pack or a
+    database's journal is refused with the reason, and left as it was. Any other existing
+    file (one the user agreed to replace) is replaced whole, only once the copy is made.
+    """
+    import os
+
+    from fieldwork.files import refuse_overwrite
+
+    if os.path.exists(target) and os.path.samefile(target, writer.path):
         raise InvalidValue("choose a different file name for the copy")
+    refuse_overwrite(target, inputs=[writer.path])
     from fieldwork.store import Store
 
-    writer.backup(target)
+    writer.backup(target, replace=True)
     copy = Store.open(target)
     try:
         copy.new_replica()

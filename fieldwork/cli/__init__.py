@@ -2,8 +2,10 @@
 
 Every command has one shape: open the file, call one library function, print the result.
 Expected errors (:class:`~fieldwork.errors.FieldworkError`) become one line on stderr that
-starts with ``error:``, and exit status 2. Each group of commands lives in its own module
-and adds itself to the parser through ``add_commands``.
+starts with ``error:``, and exit status 2. Any other exception is a bug in Fieldwork: a
+crash report is written (:mod:`fieldwork.crash`), one line says where, and the exit
+status is 70 (``EX_SOFTWARE``). Each group of commands lives in its own module and adds
+itself to the parser through ``add_commands``.
 """
 
 from __future__ import annotations
@@ -58,10 +60,18 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+#: The exit status of a bug in Fieldwork (BSD's EX_SOFTWARE).
+EXIT_BUG = 70
+
+
 def main(argv: Sequence[str] | None = None) -> int:
-    """Run one command; returns the exit status (0 ok, 1 check failed, 2 bad input)."""
+    """Run one command; returns the exit status (0 ok, 1 check failed, 2 bad input,
+    70 a bug in Fieldwork)."""
+    args_list = list(sys.argv[1:] if argv is None else argv)
+    parser: argparse.ArgumentParser | None = None
     try:
-        args = build_parser().parse_args(argv)
+        parser = build_parser()
+        args = parser.parse_args(args_list)
         status = args.handler(args)
     except FieldworkError as err:
         print(f"error: {_one_line(str(err))}", file=sys.stderr)
@@ -71,11 +81,44 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 2
     except BrokenPipeError:
         return 0
+    except Exception as err:  # a bug: report it as one, never as the user's mistake
+        return _internal_error(err, args_list, parser)
     return int(status or 0)
 
 
+def _internal_error(
+    err: Exception, argv: list[str], parser: argparse.ArgumentParser | None
+) -> int:
+    from fieldwork.crash import write_report
+
+    try:
+        path = write_report(err, argv=["fieldwork", *argv], parser=parser)
+    except Exception as failure:  # the report is a courtesy; the bug stands
+        print(
+            "error: internal error (a bug in Fieldwork); no crash report could be written "
+            f"({_one_line(str(failure))})",
+            file=sys.stderr,
+        )
+        return EXIT_BUG
+    print(
+        f"error: internal error (a bug in Fieldwork); a crash report was written to {path}",
+        file=sys.stderr,
+    )
+    return EXIT_BUG
+
+
 def _one_line(message: str) -> str:
-    return " ".join(message.split())
+    from fieldwork.cli.shown import for_terminal
+
+    line = " ".join(message.split())
+    return for_terminal(line) if _isatty(sys.stderr) else line
+
+
+def _isatty(stream: object) -> bool:
+    try:
+        return bool(stream.isatty())  # type: ignore[attr-defined]
+    except (AttributeError, ValueError):
+        return False
 
 
 if __name__ == "__main__":  # pragma: no cover

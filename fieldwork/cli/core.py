@@ -134,7 +134,10 @@ def cmd_import(args: argparse.Namespace) -> int:
 
 def cmd_export(args: argparse.Namespace) -> int:
     from fieldwork import interchange
+    from fieldwork.files import refuse_overwrite
 
+    if args.output:
+        refuse_overwrite(args.output, inputs=[args.file])
     with opened(args.file) as store:
         if args.output:
             interchange.export_file(store, args.output)
@@ -221,28 +224,37 @@ def cmd_unlink(args: argparse.Namespace) -> int:
 
 
 def cmd_search(args: argparse.Namespace) -> int:
-    from fieldwork.store.search import marked
+    from fieldwork.cli.shown import for_terminal, to_terminal
+    from fieldwork.store.search import segments
 
     query = " ".join(args.query)
-    bold = sys.stdout.isatty() and not os.environ.get("NO_COLOR")
+    tty = to_terminal()
+    show = for_terminal if tty else str
+    bold = tty and not os.environ.get("NO_COLOR")
     open_, close = ("\x1b[1m", "\x1b[0m") if bold else ("[", "]")
     with opened(args.file) as store:
         hits = store.search(query, limit=args.limit)
         for hit in hits:
-            snippet = " ".join(marked(hit.snippet, open_, close).split())
+            snippet = " ".join("".join(
+                f"{open_}{show(text)}{close}" if match else show(text)
+                for text, match in segments(hit.snippet)
+            ).split())
             if hit.kind == "note":
                 note = store.note(hit.id)
                 where = note.case_ref or note.subject_role or note.source.label
-                print(f"note {hit.id}  {note.observed_at}  {where}\n    {snippet}")
+                print(f"note {show(hit.id)}  {show(note.observed_at)}  {show(where)}\n"
+                      f"    {snippet}")
             else:
                 finding = store.finding(hit.id)
-                print(f"finding {hit.id}  ({finding.section})\n    {snippet}")
+                print(f"finding {show(hit.id)}  ({show(finding.section)})\n    {snippet}")
     if not hits:
         print(f"no matches for {query!r}", file=sys.stderr)
     return 0
 
 
 def cmd_history(args: argparse.Namespace) -> int:
+    from fieldwork.cli.shown import safe
+
     with opened(args.file) as store:
         names = {i.id: i.name for i in store.inspectors()}
         for entry in store.history(args.id):
@@ -253,7 +265,7 @@ def cmd_history(args: argparse.Namespace) -> int:
                     old = (entry.before or {}).get(key)
                     new = (entry.after or {}).get(key)
                     line += f"\n    {key}: {old!r} -> {new!r}"
-            print(line)
+            print(safe(line))
     return 0
 
 

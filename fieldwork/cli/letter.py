@@ -7,6 +7,7 @@ import sys
 from typing import Any
 
 from fieldwork.cli.core import opened
+from fieldwork.files import refuse_overwrite
 
 
 def add_commands(sub: Any) -> None:
@@ -41,6 +42,8 @@ def cmd_letter(args: argparse.Namespace) -> int:
 
     if not args.text and not args.output:
         raise UsageError("give -o FILE.pdf, or --text for plain text on standard output")
+    if args.output:
+        refuse_overwrite(args.output, inputs=[args.file])
     with opened(args.file) as store:
         state = store.inspection().state.value
         for line in issuing.left_out_warnings(store):
@@ -51,7 +54,8 @@ def cmd_letter(args: argparse.Namespace) -> int:
                 what = "in QA" if state == "qa" else "a draft"
                 print(f"note: this letter is {what}, not yet issued", file=sys.stderr)
         if args.output:
-            path = issuing.write_bytes(args.output, issuing.letter_pdf(store))
+            path = issuing.write_bytes(args.output, issuing.letter_pdf(store),
+                                       inputs=[store.path])
             print(f"wrote {path}", file=sys.stderr if args.text else sys.stdout)
     return 0
 
@@ -59,8 +63,9 @@ def cmd_letter(args: argparse.Namespace) -> int:
 def cmd_appendix(args: argparse.Namespace) -> int:
     from fieldwork import issuing
 
+    refuse_overwrite(args.output, inputs=[args.file])
     with opened(args.file) as store:
-        path = issuing.write_bytes(args.output, issuing.appendix_pdf(store))
+        path = issuing.write_bytes(args.output, issuing.appendix_pdf(store), inputs=[store.path])
     print(f"wrote {path} (not for publication)")
     return 0
 

@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import Any
 
 from fieldwork.cli.core import opened
+from fieldwork.cli.shown import safe
 from fieldwork.errors import FieldworkError, InvalidValue
 
 
@@ -51,28 +52,41 @@ def _passphrase_option(p: argparse.ArgumentParser) -> None:
 
 
 def read_passphrase(path: str) -> str:
-    """The passphrase in a file: its text without the final line break."""
+    """The passphrase in a file: its text without the final line break.
+
+    No message names the file: whoever typed the passphrase itself where its file's path
+    belongs would see it printed back.
+    """
+    wants = "--passphrase-file wants the path of a file that holds the team passphrase"
     try:
         text = Path(path).read_text(encoding="utf-8")
     except FileNotFoundError:
-        raise FieldworkError(f"{path}: no such passphrase file") from None
+        raise FieldworkError(f"the passphrase file given does not exist ({wants})") from None
+    except IsADirectoryError:
+        raise FieldworkError(f"the passphrase file given is a folder ({wants})") from None
     except UnicodeDecodeError:
-        raise FieldworkError(f"{path}: the passphrase file is not UTF-8 text") from None
+        raise FieldworkError("the passphrase file given is not UTF-8 text") from None
     except OSError as err:
-        raise FieldworkError(f"{path}: cannot read the passphrase file ({err.strerror})") from None
+        raise FieldworkError(
+            f"the passphrase file given cannot be read ({err.strerror})"
+        ) from None
     passphrase = text.removesuffix("\n").removesuffix("\r")
     if not passphrase:
-        raise InvalidValue(f"{path}: the passphrase file is empty")
+        raise InvalidValue("the passphrase file given is empty")
     return passphrase
 
 
 def cmd_pack(args: argparse.Namespace) -> int:
+    from fieldwork.files import refuse_overwrite
     from fieldwork.packs import export_pack
+    from fieldwork.packs.export import check_new_passphrase
 
+    refuse_overwrite(args.output, inputs=[args.file])
     passphrase = read_passphrase(args.passphrase_file)
+    check_new_passphrase(passphrase)
     with opened(args.file) as store:
         info = export_pack(store, args.output, passphrase)
-    print(f"wrote {info.path} ({info.size:,} bytes) from {info.header.sender_name}")
+    print(safe(f"wrote {info.path} ({info.size:,} bytes) from {info.header.sender_name}"))
     return 0
 
 
@@ -84,7 +98,7 @@ def cmd_merge(args: argparse.Namespace) -> int:
         summaries = merge_packs(store, args.packs, passphrase)
         open_conflicts = count_conflicts(store)
     for summary in summaries:
-        print(summary.describe())
+        print(safe(summary.describe()))
     if open_conflicts:
         print(f"{open_conflicts} conflict(s) open; see 'fieldwork conflicts {args.file}'")
     return 0
@@ -100,7 +114,7 @@ def cmd_join(args: argparse.Namespace) -> int:
         notes, findings = store.count_notes(), len(store.findings())
     finally:
         store.close()
-    print(f"joined as {me}: wrote {args.output} ({notes} notes, {findings} findings)")
+    print(safe(f"joined as {me}: wrote {args.output} ({notes} notes, {findings} findings)"))
     return 0
 
 
@@ -114,19 +128,19 @@ def cmd_conflicts(args: argparse.Namespace) -> int:
         print("no open conflicts")
         return 0
     for c in conflicts:
-        print(f"conflict {c.id}  {c.kind} {c.row_id}")
+        print(safe(f"conflict {c.id}  {c.kind} {c.row_id}"))
         for side, by, at, deleted in (
             ("mine", c.mine_by, c.mine_at, c.mine_deleted),
             ("theirs", c.theirs_by, c.theirs_at, c.theirs_deleted),
         ):
             state = "  (deleted)" if deleted else ""
-            print(f"  {side + ':':8}{names.get(by, by or 'unknown')}, {at}{state}")
+            print(safe(f"  {side + ':':8}{names.get(by, by or 'unknown')}, {at}{state}"))
         for name in c.differing:
             if name == "deleted":
                 continue
-            print(f"  {name}:")
-            print(f"    mine:   {_shown(c.mine.get(name))}")
-            print(f"    theirs: {_shown(c.theirs.get(name))}")
+            print(safe(f"  {name}:"))
+            print(safe(f"    mine:   {_shown(c.mine.get(name))}"))
+            print(safe(f"    theirs: {_shown(c.theirs.get(name))}"))
     return 0
 
 
@@ -142,5 +156,5 @@ def cmd_resolve(args: argparse.Namespace) -> int:
         changes = resolve_conflict(store, args.conflict_id, take=args.take, text=args.text, by=by)
     what = f"kept {args.take}" if args.take else "wrote the merged text"
     ids = sorted(changes.notes or changes.findings or changes.cases or changes.inspectors)
-    print(f"resolved: {what}" + (f" for {ids[0]}" if ids else ""))
+    print(safe(f"resolved: {what}" + (f" for {ids[0]}" if ids else "")))
     return 0

@@ -16,18 +16,17 @@ from __future__ import annotations
 import base64
 import binascii
 import contextlib
-import errno
 import hashlib
 import io
 import json
 import os
-import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, BinaryIO, Protocol
 
-from fieldwork.errors import BadPack, DiskFull, FieldworkError, ReadOnly
+from fieldwork import files
+from fieldwork.errors import BadPack, FieldworkError
 from fieldwork.packs import crypto
 
 MAGIC = b"FWPACK\x00\x01"
@@ -125,27 +124,14 @@ def write_pack(path: Path, fields: dict[str, Any], source: Source, passphrase: s
 
 @contextlib.contextmanager
 def _atomic_file(path: Path) -> Iterator[BinaryIO]:
-    """A file written beside ``path`` and renamed over it when the block ends well.
+    """A file written beside ``path`` (owner-only) and renamed over it when the block ends
+    well; never over evidence (see :func:`fieldwork.files.atomic_write`).
 
     There is no fsync: a pack can always be made again, and one torn by a crash is refused
     by its length and its authentication.
     """
-    if not path.parent.is_dir():
-        raise FieldworkError(f"{path}: no such directory: {path.parent}")
-    tmp = path.with_name(f".{path.name}.{uuid.uuid4().hex[:8]}.tmp")
-    try:
-        with tmp.open("wb") as fh:
-            yield fh
-        os.replace(tmp, path)
-    except OSError as err:
-        if err.errno == errno.ENOSPC:
-            raise DiskFull(f"{path}: the disk is full; the pack was not written") from None
-        if err.errno in (errno.EACCES, errno.EPERM, errno.EROFS):
-            raise ReadOnly(f"{path}: cannot be written ({err.strerror})") from None
-        raise FieldworkError(f"{path}: cannot be written ({err.strerror})") from None
-    finally:
-        with contextlib.suppress(OSError):
-            tmp.unlink()
+    with files.atomic_write(path, durable=False) as fh:
+        yield fh
 
 
 def _read_fully(source: Source, buffer: memoryview) -> int:
@@ -203,6 +189,8 @@ def read_pack(path: Path, passphrase: str) -> tuple[PackHeader, bytearray]:
 
 @contextlib.contextmanager
 def _open(path: Path) -> Iterator[io.BufferedReader]:
+    if files.is_open_here(path):  # reading it would drop this process's locks on it
+        raise BadPack(f"{path}: not a Fieldwork pack (it is an open inspection file)")
     try:
         fh = path.open("rb")
     except FileNotFoundError:

@@ -6,6 +6,7 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
+from fieldwork import files
 from fieldwork.errors import InvalidValue, NotFound
 from fieldwork.packs import container, snapshot
 from fieldwork.store import Store, now
@@ -21,16 +22,37 @@ class PackInfo:
     size: int
 
 
+#: The shortest team passphrase a pack is made with.
+MIN_PASSPHRASE = 12
+
+
+def check_new_passphrase(passphrase: str) -> None:
+    """Refuse a team passphrase too short to protect a pack (merging and joining accept
+    any passphrase a pack was made with).
+
+    :raises InvalidValue: empty, or shorter than :data:`MIN_PASSPHRASE` characters
+    """
+    if not passphrase:
+        raise InvalidValue("the team passphrase must not be empty")
+    if len(passphrase) < MIN_PASSPHRASE:
+        raise InvalidValue(
+            f"the team passphrase is too short ({len(passphrase)} characters): use at least "
+            f"{MIN_PASSPHRASE}, such as four unrelated words, because a pack may be lost "
+            "or copied and its passphrase is all that protects the evidence in it"
+        )
+
+
 def export_pack(store: Store, path: str | os.PathLike[str], passphrase: str) -> PackInfo:
     """Write a pack of ``store`` to ``path`` (atomically: it appears whole or not at all).
 
-    :raises InvalidValue: an empty passphrase, or ``path`` is the inspection file itself
+    :raises InvalidValue: a passphrase that is empty or too short
+        (:func:`check_new_passphrase`)
+    :raises ProtectedFile: ``path`` is evidence: an inspection file (this one or any
+        other), an existing pack, or a database's journal (:func:`files.refuse_overwrite`)
     """
     target = Path(path)
-    if not passphrase:
-        raise InvalidValue("the team passphrase must not be empty")
-    if target.exists() and target.resolve() == store.path.resolve():
-        raise InvalidValue(f"{target}: is the inspection file itself; choose another name")
+    check_new_passphrase(passphrase)
+    files.refuse_overwrite(target, inputs=[store.path])
     sender_id = store.me
     try:
         sender_name = store.inspector(sender_id).name if sender_id else ""

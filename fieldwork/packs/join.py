@@ -9,16 +9,15 @@ settings) reaches the copy.
 from __future__ import annotations
 
 import os
-import uuid
 from pathlib import Path
 
-from fieldwork.errors import FieldworkError, InvalidValue, NoSuchInspector, ReadOnly
+from fieldwork import files
+from fieldwork.errors import FieldworkError, InvalidValue, NoSuchInspector
 from fieldwork.model import Inspector, Role
 from fieldwork.packs import container, snapshot
 from fieldwork.packs.validate import PackRows, Receiver, read_pack
 from fieldwork.store import Store
 from fieldwork.store import rows as R
-from fieldwork.store.db import remove_database
 from fieldwork.store.schema import REPLICATED_TABLES
 
 
@@ -43,16 +42,21 @@ def join_pack(
         raise InvalidValue(f"{target}: already exists; choose another name for your copy")
     if not target.parent.is_dir():
         raise FieldworkError(f"{target}: no such directory: {target.parent}")
+    files.refuse_overwrite(target)
+    files.refuse_stray_journal(target)
     header, rows = _read(pack, passphrase)
     me = _team_member(rows, as_name)
-    tmp = target.with_name(f".{target.name}.{uuid.uuid4().hex[:8]}.joining")
+    # Holds the pack's decrypted rows: named so that a sweep removes it if this is killed.
+    tmp = files.work_path(target, "joining")
     try:
         _write_copy(tmp, rows, me, header, pack)
+        files.sync_file(tmp)
         os.replace(tmp, target)
+        files.sync_dir(target.parent)
     except OSError as err:
-        raise ReadOnly(f"{target}: cannot be written ({err.strerror})") from None
+        raise files.write_error(target, err) from None
     finally:
-        remove_database(tmp)
+        files.remove_database(tmp)
     return Store.open(target, actor=me)
 
 

@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import contextlib
 import io
-import os
 import sqlite3
 from collections.abc import Iterator
 from pathlib import Path
@@ -24,7 +23,7 @@ from fieldwork.packs.container import PackHeader
 from fieldwork.store import Store
 from fieldwork.store import rows as R
 from fieldwork.store import schema as store_schema
-from fieldwork.store.db import FILE_FORMAT
+from fieldwork.store.db import FILE_FORMAT, translated
 
 #: Tables a snapshot must have to be read.
 REQUIRED_TABLES = frozenset(
@@ -61,35 +60,14 @@ class Image:
 def take(store: Store) -> Iterator[Image]:
     """The snapshot of ``store`` as it is now, to be read while the block runs.
 
-    When the write-ahead log can be folded into the file first, the file's own bytes are
-    the snapshot: they are read under a read transaction, which keeps any checkpoint from
-    changing them, and that is nearly as fast as copying the file. Otherwise SQLite
-    serialises the database.
+    SQLite serialises the database (WAL included) under one read transaction. The file is
+    never read with plain file I/O: closing that descriptor would drop the locks this
+    process's connections hold on it, and another process could then delete the WAL
+    under them.
     """
-    conn = store.conn
-    if not conn.in_transaction:
-        try:
-            busy = conn.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchone()[0]
-        except sqlite3.Error:  # a read-only file, say: serialise instead
-            busy = 1
-        conn.execute("BEGIN")
-        try:
-            conn.execute("SELECT count(*) FROM meta").fetchone()
-            if not busy and _wal_is_empty(store.path):
-                with store.path.open("rb") as fh:
-                    yield Image(fh, os.fstat(fh.fileno()).st_size)
-                return
-        finally:
-            conn.commit()
-    data = conn.serialize()
+    with translated(store.path):
+        data = store.conn.serialize()
     yield Image(io.BytesIO(data), len(data))
-
-
-def _wal_is_empty(path: Path) -> bool:
-    try:
-        return os.stat(f"{path}-wal").st_size == 0
-    except FileNotFoundError:
-        return True
 
 
 def check_header(header: PackHeader, path: Path, inspection_id: str | None) -> None:

@@ -17,11 +17,11 @@ import sqlite3
 import subprocess
 import sys
 import threading
-import uuid
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import IO, Any
 
+from fieldwork import files
 from fieldwork.store import index_worker
 from fieldwork.store.db import remove_database
 
@@ -32,6 +32,30 @@ _BATCH = 5000
 #: Queued to the feeder: send the end frame and stop; or stop without it.
 _END: tuple[bytes, Any] = (index_worker.END, None)
 _STOP: tuple[bytes, Any] = (b"", None)
+
+
+def _worker_error(code: int, message: str) -> Exception:
+    """What the worker's failure stands for.
+
+    Its SQLite errors (a full disk, say) are raised as such, with their code, so that the
+    store translates them like its own: a mistake in SQL stays a bug. Another Python
+    error in the worker is a bug too. A worker that stopped without a word (killed, out
+    of memory, no interpreter) is an expected failure.
+    """
+    from fieldwork.errors import FieldworkError
+
+    line = message.splitlines()[-1] if message else ""
+    number, sep, detail = line.partition("|")
+    if sep and number.isdigit():
+        if int(number):
+            err = sqlite3.OperationalError(detail.partition(": ")[2] or detail)
+            err.sqlite_errorcode = int(number)
+            return err
+        return RuntimeError(f"the search index worker failed: {detail}")
+    return FieldworkError(
+        f"the search index could not be built (its worker stopped with code {code}"
+        + (f": {line})" if line else ")")
+    )
 
 
 def _frame(kind: bytes, payload: Any) -> bytes:
@@ -50,7 +74,8 @@ class ParallelNotesIndex:
     """
 
     def __init__(self, beside: Path, fts_sql: str, hash_size: int) -> None:
-        self.scratch = beside.with_name(f".{beside.name}.{uuid.uuid4().hex[:8]}.index")
+        self.scratch = files.work_path(beside, "index")
+        files.create_private(self.scratch)  # owner-only, whatever the worker's umask
         self._proc = subprocess.Popen(
             [sys.executable, "-I", "-S", index_worker.__file__, str(self.scratch),
              str(hash_size), fts_sql],
@@ -107,14 +132,7 @@ class ParallelNotesIndex:
         message = self._proc.stderr.read().decode("utf-8", "replace").strip()
         code = self._proc.wait()
         if code != 0 or self._feed_error is not None:
-            if message:
-                # The worker's errors are SQLite's ("database or disk is full", …): raise
-                # them as such, so the store translates them like its own.
-                detail = message.splitlines()[-1]
-                raise sqlite3.OperationalError(detail.partition(": ")[2] or detail)
-            raise sqlite3.OperationalError(
-                f"the search index could not be built (its worker stopped with code {code})"
-            )
+            raise _worker_error(code, message)
 
     def install(self, conn: sqlite3.Connection) -> None:
         """Wait for the worker, then copy its index into ``conn``'s (empty) notes index.

@@ -1,18 +1,23 @@
 """Opening an inspection file safely: recognising it, refusing newer ones, mapping errors.
 
 Nothing here writes to a file before it has been recognised as a Fieldwork file of a schema
-this Fieldwork knows; a refused file is left byte-for-byte as it was.
+this Fieldwork knows; a refused file is left byte-for-byte as it was. The file is only
+ever read through SQLite (a ``file:`` URI, so that a missing file is never created): a
+plain ``open()`` and ``close()`` of it would drop every lock this process holds on it.
 """
 
 from __future__ import annotations
 
 import contextlib
 import os
+import shutil
 import sqlite3
 from collections.abc import Iterator
 from pathlib import Path
 
+from fieldwork import files
 from fieldwork.errors import (
+    Damaged,
     DiskFull,
     FieldworkError,
     FileLocked,
@@ -21,65 +26,195 @@ from fieldwork.errors import (
     ReadOnly,
 )
 
-SQLITE_HEADER = b"SQLite format 3\x00"
+SQLITE_HEADER = files.SQLITE_MAGIC
 
 #: The value of ``meta.format`` in every inspection file.
 FILE_FORMAT = "fieldwork-inspection"
 
-_BUSY, _LOCKED, _READONLY, _IOERR, _FULL, _CANTOPEN, _NOTADB = 5, 6, 8, 10, 13, 14, 26
+_PERM, _BUSY, _LOCKED, _READONLY, _IOERR, _CORRUPT, _FULL, _CANTOPEN, _NOTADB = (
+    3, 5, 6, 8, 10, 11, 13, 14, 26
+)
+_READONLY_DBMOVED = _READONLY | 4 << 8
+
+#: Why a file opens read-only (:attr:`Store.read_only_reason`), as the app's banner says it.
+ON_READ_ONLY_DISK = "the file is on a read-only disk"
+MARKED_READ_ONLY = "the file is marked read-only"
+NOT_PERMITTED = "you do not have permission to change the file"
+FOLDER_READ_ONLY = "the file's folder is read-only"
+OPENED_READ_ONLY = "opened read-only"
 
 
-def translate(err: sqlite3.Error, path: Path | str) -> FieldworkError:
-    """The expected error that an SQLite error stands for, with a one-line message."""
-    code = getattr(err, "sqlite_errorcode", 0) & 0xFF
+def translate(err: sqlite3.Error, path: Path | str) -> FieldworkError | None:
+    """The expected error that an SQLite error stands for, with a one-line message.
+
+    None when it stands for none: a mistake in Fieldwork's own SQL ("no such column", a
+    wrong number of bindings, a constraint broken), which must surface as the bug it is.
+    Expected are only the failures of the file and the disk: busy or locked, read-only,
+    full, an I/O error, cannot be opened, not a database, damaged, permission denied.
+    """
+    full_code = getattr(err, "sqlite_errorcode", None)
+    if full_code is None:
+        return None
+    code = full_code & 0xFF
     text = str(err)
-    if code in (_BUSY, _LOCKED) or "locked" in text:
+    if code in (_BUSY, _LOCKED):
         return FileLocked(f"{path}: the file is locked by another program; try again")
-    if code == _READONLY or "readonly" in text:
+    if code == _READONLY:
+        if full_code == _READONLY_DBMOVED:
+            return ReadOnly(f"{path}: the file was moved or deleted while it was open; "
+                            "nothing was changed")
         return ReadOnly(f"{path}: the file is read-only; nothing was changed")
-    if code == _FULL or "disk is full" in text:
+    if code == _FULL:
         return DiskFull(f"{path}: the disk is full; the last change was not saved")
-    if code == _NOTADB or "not a database" in text:
-        return NotAnInspection(f"{path}: not a Fieldwork inspection file")
+    if code == _NOTADB:
+        return NotAnInspection(f"{path}: not a Fieldwork inspection file (not an SQLite database)")
+    if code == _CORRUPT:
+        return Damaged(f"{path}: the file is damaged ({text}); open a copy or a teammate's pack")
     if code == _CANTOPEN:
-        return ReadOnly(f"{path}: the file cannot be opened for writing")
+        return ReadOnly(f"{path}: the file cannot be opened ({text})")
+    if code == _PERM:
+        return ReadOnly(f"{path}: permission denied")
     if code == _IOERR:
-        return DiskFull(f"{path}: the disk could not be written ({text})")
-    return FieldworkError(f"{path}: {text}")
+        return DiskFull(f"{path}: the disk could not be read or written ({text})")
+    return None
 
 
 @contextlib.contextmanager
 def translated(path: Path | str) -> Iterator[None]:
-    """Turn SQLite's errors into Fieldwork's expected errors inside the block."""
+    """Turn SQLite's expected errors into Fieldwork's inside the block; others propagate."""
     try:
         yield
-    except sqlite3.IntegrityError:
-        raise
     except sqlite3.Error as err:
-        raise translate(err, path) from err
+        expected = translate(err, path)
+        if expected is None:
+            raise
+        raise expected from err
 
 
-def check_header(path: Path) -> None:
-    """Refuse a path that is missing, a folder, or not an SQLite file, without writing to it."""
-    if not path.exists():
-        if not path.parent.exists():
-            raise NotAnInspection(f"{path}: no such directory: {path.parent}")
-        raise NotAnInspection(f"{path}: no such file")
-    if path.is_dir():
-        raise NotAnInspection(f"{path}: is a folder, not an inspection file")
+def check_path(path: Path) -> None:
+    """Refuse a path that is missing, a folder, empty or not a file, by its ``stat`` alone."""
     try:
-        with path.open("rb") as fh:
-            head = fh.read(len(SQLITE_HEADER))
+        st = path.stat()
+    except FileNotFoundError:
+        if not path.parent.exists():
+            raise NotAnInspection(f"{path}: no such directory: {path.parent}") from None
+        raise NotAnInspection(f"{path}: no such file") from None
     except PermissionError as err:
         raise ReadOnly(f"{path}: permission denied") from err
-    if head != SQLITE_HEADER:
-        raise NotAnInspection(f"{path}: not a Fieldwork inspection file (not an SQLite database)")
+    except OSError as err:
+        raise NotAnInspection(f"{path}: cannot be read ({err.strerror})") from None
+    if path.is_dir():
+        raise NotAnInspection(f"{path}: is a folder, not an inspection file")
+    if not os.path.isfile(path):
+        raise NotAnInspection(f"{path}: not a Fieldwork inspection file (not a regular file)")
+    if st.st_size == 0:
+        raise NotAnInspection(f"{path}: not a Fieldwork inspection file (it is empty)")
 
 
-def connect(path: Path) -> sqlite3.Connection:
-    """A connection usable from any one thread at a time (the caller serialises access)."""
-    conn = sqlite3.connect(str(path), timeout=2.0, check_same_thread=False)
-    return conn
+def read_only_reason(path: Path) -> str | None:
+    """Why the file cannot be written, as a short phrase; None when it can be.
+
+    A file or folder without write permission bits counts as read-only even for root,
+    who could write it anyway: the user marked it so.
+    """
+    statvfs = getattr(os, "statvfs", None)
+    if statvfs is not None:
+        with contextlib.suppress(OSError):
+            if statvfs(path).f_flag & os.ST_RDONLY:
+                return ON_READ_ONLY_DISK
+    if not is_writable(path):
+        try:
+            marked = not path.stat().st_mode & 0o222
+        except OSError:
+            marked = False
+        return MARKED_READ_ONLY if marked else NOT_PERMITTED
+    folder = path.resolve().parent
+    try:
+        folder_mode = folder.stat().st_mode
+    except OSError:
+        return FOLDER_READ_ONLY
+    if not folder_mode & 0o222 or not os.access(folder, os.W_OK | os.X_OK):
+        return FOLDER_READ_ONLY
+    return None
+
+
+def connect(path: Path, *, read_only: bool = False, immutable: bool = False) -> sqlite3.Connection:
+    """A connection usable from any one thread at a time (the caller serialises access).
+
+    Through a ``file:`` URI with ``mode=rw`` (or ``ro``), so that a missing file is never
+    created; ``immutable`` reads a file nobody can be writing (on a read-only disk).
+    """
+    uri = Path(os.path.abspath(path)).as_uri() + ("?mode=ro" if read_only else "?mode=rw")
+    if immutable:
+        uri += "&immutable=1"
+    return sqlite3.connect(uri, uri=True, timeout=2.0, check_same_thread=False)
+
+
+def connect_read_only(path: Path) -> tuple[sqlite3.Connection, Path | None]:
+    """A read-only connection to ``path``, wherever it lies.
+
+    SQLite reads a WAL file only with its ``-shm`` beside it, which it cannot make on a
+    read-only disk or in a read-only folder. Then nobody can be writing the file, and:
+    with no write-ahead log to read, the file is opened as immutable; with one (the file
+    was not closed cleanly before it was copied there), the file and its log are copied
+    into a private work file in the user's data folder and read from there.
+
+    :returns: the connection, and the work copy it reads (remove it after closing) or None
+    """
+    conn = connect(path, read_only=True)
+    try:
+        conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
+        return conn, None
+    except sqlite3.OperationalError as err:
+        conn.close()
+        # The -shm cannot be made (CANTOPEN), or is there but cannot be written to
+        # rebuild (READONLY_RECOVERY, READONLY_CANTINIT): read without it, as below.
+        if getattr(err, "sqlite_errorcode", 0) & 0xFF not in (_CANTOPEN, _READONLY):
+            expected = translate(err, path)
+            if expected is None:
+                raise
+            raise expected from err
+    wal = Path(f"{path}-wal")
+    try:
+        has_log = wal.stat().st_size > 0
+    except OSError:
+        has_log = False
+    if not has_log:
+        return connect(path, read_only=True, immutable=True), None
+    copy = _reading_copy(path)
+    try:
+        return connect(copy), copy
+    except BaseException:
+        files.remove_database(copy)
+        raise
+
+
+def _reading_copy(path: Path) -> Path:
+    """A private copy of ``path`` and its write-ahead log, to read (see connect_read_only)."""
+    from fieldwork.paths import private_data_dir
+
+    if files.is_open_here(path):  # cannot be: every open of it here would have failed
+        raise RuntimeError(f"{path}: open here, so it cannot be copied with plain file I/O")
+    try:
+        folder = private_data_dir()
+    except OSError as err:
+        raise ReadOnly(
+            f"{path}: the file is on a read-only disk and holds unsaved changes, and no "
+            f"copy of it can be made to read them ({err.strerror})"
+        ) from None
+    files.sweep(folder)
+    copy = files.work_path(folder / path.name, "reading")
+    try:
+        for suffix in ("", "-wal"):
+            files.create_private(f"{copy}{suffix}")
+            shutil.copyfile(f"{path}{suffix}", f"{copy}{suffix}")
+    except OSError as err:
+        files.remove_database(copy)
+        raise files.write_error(copy, err) from None
+    except BaseException:
+        files.remove_database(copy)
+        raise
+    return copy
 
 
 def inspect_schema(conn: sqlite3.Connection, path: Path, known_version: int) -> int:
@@ -114,11 +249,14 @@ def set_pragmas(conn: sqlite3.Connection, path: Path) -> bool:
     try:
         mode = conn.execute("PRAGMA journal_mode = WAL").fetchone()[0]
     except sqlite3.OperationalError as err:
-        if "readonly" in str(err) or "read-only" in str(err):
+        if getattr(err, "sqlite_errorcode", 0) & 0xFF == _READONLY:
             return False
-        raise translate(err, path) from err
+        expected = translate(err, path)
+        if expected is None:
+            raise
+        raise expected from err
     conn.execute("PRAGMA synchronous = FULL")
-    return str(mode).lower() == "wal" and is_writable(path)
+    return str(mode).lower() == "wal"
 
 
 def is_writable(path: Path) -> bool:
@@ -134,7 +272,5 @@ def is_writable(path: Path) -> bool:
 
 
 def remove_database(path: str | os.PathLike[str]) -> None:
-    """Delete a scratch database file and its journal, WAL and shared-memory files, if there."""
-    for suffix in ("", "-journal", "-wal", "-shm"):
-        with contextlib.suppress(FileNotFoundError):
-            os.unlink(f"{path}{suffix}")
+    """Delete a work database and its journal, WAL and shared-memory files, if there."""
+    files.remove_database(path)

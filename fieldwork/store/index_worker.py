@@ -3,8 +3,9 @@
 Run as ``python -I -S index_worker.py SCRATCH HASHSIZE FTS_SQL``: it reads framed batches
 from stdin and writes the notes search index (made by ``FTS_SQL``, the file's own
 definition, with FTS5 holding up to ``HASHSIZE`` bytes of pending index in memory) and the
-links into the new database ``SCRATCH``, then
-exits 0; on any error it prints one line to stderr and exits 1. It imports nothing but
+links into the database ``SCRATCH`` (an empty file the parent made), then exits 0; on
+any error it prints one line to stderr, ``CODE|Type: message`` with CODE the SQLite
+error code (0 for another error), and exits 1. It imports nothing but
 the standard library, so that it starts in a few tens of milliseconds and never holds
 the parent's GIL: tokenising 100,000 notes keeps a core busy for two seconds or so.
 
@@ -94,7 +95,8 @@ def main(argv: list[str]) -> int:
         for suffix in ("", "-journal"):
             with contextlib.suppress(OSError):
                 os.unlink(argv[1] + suffix)
-        print(f"{type(err).__name__}: {err}".replace("\n", " "), file=sys.stderr)
+        code = getattr(err, "sqlite_errorcode", 0)
+        print(f"{code}|{type(err).__name__}: {err}".replace("\n", " "), file=sys.stderr)
         return 1
     return 0
 

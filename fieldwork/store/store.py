@@ -17,12 +17,13 @@ import json
 import os
 import sqlite3
 import uuid
+import weakref
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from fieldwork import validation, versions
+from fieldwork import files, validation, versions
 from fieldwork.errors import (
     FieldworkError,
     InvalidValue,
@@ -53,9 +54,12 @@ from fieldwork.store import ordering, schema
 from fieldwork.store import rows as R
 from fieldwork.store.db import (
     FILE_FORMAT,
-    check_header,
+    OPENED_READ_ONLY,
+    check_path,
     connect,
+    connect_read_only,
     inspect_schema,
+    read_only_reason,
     remove_database,
     set_pragmas,
     translated,
@@ -104,12 +108,16 @@ def gc_paused() -> Iterator[None]:
 def _new_database(path: Path, kind: str) -> Iterator[sqlite3.Connection]:
     """A connection to a new database that becomes ``path`` when the block ends.
 
-    It is built beside ``path`` under a hidden ``.…kind`` name and renamed, so the file
-    appears whole or not at all; on any error the partial one is removed. SQLite's errors
-    become Fieldwork's, and one that cannot be written is :class:`ReadOnly`.
+    It is built beside ``path`` as a hidden work file (:func:`files.work_path`), created
+    owner-only before SQLite opens it (its WAL and shared memory then are too), and
+    renamed, so the file appears whole or not at all; on any error the partial one is
+    removed. SQLite's errors become Fieldwork's, and one that cannot be written is
+    :class:`ReadOnly` (or :class:`DiskFull`).
     """
-    tmp = path.with_name(f".{path.name}.{uuid.uuid4().hex[:8]}.{kind}")
+    files.sweep(path.parent)
+    tmp = files.work_path(path, kind)
     try:
+        files.create_private(tmp)
         conn = sqlite3.connect(str(tmp), check_same_thread=False)
         try:
             with translated(path):
@@ -117,8 +125,9 @@ def _new_database(path: Path, kind: str) -> Iterator[sqlite3.Connection]:
         finally:
             conn.close()
         os.replace(tmp, path)
+        files.sync_dir(path.parent)
     except OSError as err:
-        raise ReadOnly(f"{path}: cannot be written ({err.strerror})") from err
+        raise files.write_error(path, err) from None
     finally:
         remove_database(tmp)
 
@@ -255,12 +264,23 @@ class Store:
         ``me`` (who this copy belongs to).
     """
 
-    def __init__(self, conn: sqlite3.Connection, path: Path, *, writable: bool) -> None:
+    def __init__(
+        self,
+        conn: sqlite3.Connection,
+        path: Path,
+        *,
+        writable: bool,
+        read_only_reason: str | None = None,
+    ) -> None:
         self.path = path
         self.conn = conn
         conn.row_factory = sqlite3.Row
         self.db = _database(conn)
+        #: Whether writes are allowed; see :attr:`read_only_reason` for why not.
         self.writable = writable
+        self._read_only_reason = read_only_reason
+        self._registration: weakref.finalize[Any, Any] | None = None
+        self._reading_copy: Path | None = None
         self._meta: dict[str, str] = {
             row["key"]: row["value"] for row in conn.execute("SELECT key, value FROM meta")
         }
@@ -272,27 +292,56 @@ class Store:
 
     # ----------------------------------------------------------------- opening
     @classmethod
-    def open(cls, path: str | os.PathLike[str], *, actor: str | None = None) -> Store:
+    def open(
+        cls, path: str | os.PathLike[str], *, actor: str | None = None, read_only: bool = False
+    ) -> Store:
         """Open an existing inspection file.
 
-        :raises NotAnInspection: missing, not SQLite, or SQLite of another kind
+        The file opens for writing when it can be written, and otherwise read-only, with
+        :attr:`read_only_reason` saying why (a read-only disk, a file marked read-only, a
+        read-only folder). ``read_only`` opens it read-only on purpose. It is only ever read
+        through SQLite, never created, and changed only once recognised. Opening it for
+        writing removes the leftovers of killed Fieldwork commands in its folder, and takes
+        the group's and others' permissions off it.
+
+        :raises NotAnInspection: missing, empty, not SQLite, or SQLite of another kind
         :raises NewerSchema: written by a newer Fieldwork (the file is not touched)
         """
         p = Path(path)
-        check_header(p)
-        conn = connect(p)
+        check_path(p)
+        reason = OPENED_READ_ONLY if read_only else read_only_reason(p)
+        copy: Path | None = None
+        if reason is None:
+            files.sweep(p.parent)
+            files.private_database(p)
+            conn = connect(p)
+        else:
+            with translated(p):
+                conn, copy = connect_read_only(p)
         try:
             version = inspect_schema(conn, p, schema.SCHEMA_VERSION)
-            writable = set_pragmas(conn, p)
+            if reason is None:
+                if not set_pragmas(conn, p):
+                    reason = "the file is read-only"
+            else:
+                conn.execute("PRAGMA busy_timeout = 2000")
             if version < schema.SCHEMA_VERSION:
-                if not writable:
-                    raise ReadOnly(f"{p}: needs upgrading, but the file is read-only")
+                if reason is not None:
+                    raise ReadOnly(f"{p}: needs upgrading by this Fieldwork, but {reason}")
                 with translated(p):
                     schema.apply(_database(conn))
-            store = cls(conn, p, writable=writable)
+            store = cls(conn, p, writable=reason is None, read_only_reason=reason)
         except BaseException:
             conn.close()
+            if copy is not None:
+                remove_database(copy)
             raise
+        store._reading_copy = copy
+        # Known as open in this process until closed, or (dropped without close(), its
+        # connection closing when it is collected) until collected.
+        store._registration = weakref.finalize(
+            store, files.unregister_open, files.register_open(copy or p)
+        )
         if actor is not None:
             store.actor = actor
         return store
@@ -318,6 +367,8 @@ class Store:
             raise InvalidValue(f"{p}: already exists")
         if not p.parent.is_dir():
             raise NotAnInspection(f"{p}: no such directory: {p.parent}")
+        files.refuse_overwrite(p)  # not a -wal or -journal of another database
+        files.refuse_stray_journal(p)
         with _new_database(p, "tmp") as conn:
             conn.execute("PRAGMA journal_mode = WAL")
             db = _database(conn)
@@ -347,6 +398,20 @@ class Store:
 
     def close(self) -> None:
         self.conn.close()
+        if self._registration is not None:
+            self._registration()
+        if self._reading_copy is not None:
+            remove_database(self._reading_copy)
+            self._reading_copy = None
+
+    @property
+    def read_only_reason(self) -> str | None:
+        """Why this file cannot be changed, as a short phrase for a banner ("the file is on
+        a read-only disk", "the file is marked read-only", "the file's folder is read-only",
+        "opened read-only"); None when it can be."""
+        if self.writable:
+            return None
+        return self._read_only_reason or "the file is read-only"
 
     def __enter__(self) -> Store:
         return self
@@ -367,7 +432,7 @@ class Store:
 
     def _require_writable(self) -> None:
         if not self.writable:
-            raise ReadOnly(f"{self.path}: the file is read-only; nothing was changed")
+            raise ReadOnly(f"{self.path}: {self.read_only_reason}; nothing was changed")
 
     # -------------------------------------------------------------------- meta
     @property
@@ -1397,8 +1462,9 @@ class Store:
         Journaling and syncing are off inside, and a large bulk of notes is indexed by a
         worker process (:mod:`bulkindex`): a failure leaves a file to throw away, which the
         caller does. On leaving, the deferred indexes are built and the search index
-        installed, the file returns to WAL and is made durable.
-        Close the store afterwards.
+        installed, and the file returns to WAL. Close the store afterwards, and only then
+        make the file durable with :func:`fieldwork.files.sync_file` (a descriptor opened and
+        closed while a connection is open would drop the connection's locks).
         """
         self.conn.execute("PRAGMA journal_mode = OFF")
         self.conn.execute("PRAGMA synchronous = OFF")
@@ -1427,8 +1493,6 @@ class Store:
             self.conn.execute("PRAGMA cache_size = -2000")
             self.conn.execute("PRAGMA journal_mode = WAL")
             self.conn.execute("PRAGMA synchronous = FULL")
-        with open(self.path, "rb+") as fh:
-            os.fsync(fh.fileno())
 
     def reindex_from(self, table: str, after_seq: int) -> None:
         """Index, in bulk, the live rows of ``table`` whose seq is above ``after_seq``.
@@ -1471,14 +1535,18 @@ class Store:
         rows = self.conn.execute("SELECT key, value FROM meta")
         self._meta = {r["key"]: r["value"] for r in rows}
 
-    def backup(self, target: str | os.PathLike[str]) -> None:
+    def backup(self, target: str | os.PathLike[str], *, replace: bool = False) -> None:
         """Copy the whole file, consistently, to a new file ``target`` (SQLite's backup API).
 
         The copy is written beside ``target`` and renamed, so it appears whole or not at all.
-        It keeps this copy's replica id: give it its own with :meth:`new_replica`.
+        It keeps this copy's replica id: give it its own with :meth:`new_replica`. An
+        existing ``target`` is refused, or with ``replace`` replaced, unless it is evidence
+        (an inspection file, a pack, this file's own journal: :func:`files.refuse_overwrite`),
+        which is always refused.
         """
         p = Path(target)
-        if p.exists():
+        files.refuse_overwrite(p, inputs=[self.path])
+        if p.exists() and not replace:
             raise InvalidValue(f"{p}: already exists")
         with _new_database(p, "copying") as dest:
             self.conn.backup(dest)

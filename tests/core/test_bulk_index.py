@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import random
+import sqlite3
 import sys
 from pathlib import Path
 from typing import Any
@@ -123,8 +124,12 @@ def fake_worker(tmp_path: Path, body: str) -> str:
 @pytest.mark.parametrize(
     ("body", "error", "message"),
     [
-        ("print('OperationalError: database or disk is full', file=sys.stderr); sys.exit(1)",
-         DiskFull, "the disk is full"),
+        ("print('13|OperationalError: database or disk is full', file=sys.stderr); "
+         "sys.exit(1)", DiskFull, "the disk is full"),
+        ("print('1|OperationalError: no such table: x', file=sys.stderr); sys.exit(1)",
+         sqlite3.OperationalError, "no such table"),
+        ("print('0|ValueError: unknown index batch', file=sys.stderr); sys.exit(1)",
+         RuntimeError, "unknown index batch"),
         ("os.kill(os.getpid(), 9)", FieldworkError, "worker stopped with code -9"),
         ("sys.exit(3)", FieldworkError, "worker stopped with code 3"),
     ],
@@ -206,5 +211,5 @@ def test_the_worker_keeps_its_index_only_when_told_that_was_all(
     else:
         assert done.returncode == 1
         assert done.stderr.decode().strip() == (
-            "EOFError: the index input stopped before its end")
+            "0|EOFError: the index input stopped before its end")
         assert list(tmp_path.iterdir()) == []

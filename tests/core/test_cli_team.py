@@ -99,11 +99,41 @@ def test_a_passphrase_file_must_exist_and_hold_something(
 ) -> None:
     err = error_line(capsys, "pack", lead, "-o", tmp_path / "x.fwpack", "--passphrase-file",
                      tmp_path / "nope.txt")
-    assert "no such passphrase file" in err
+    assert "passphrase file given does not exist" in err and "nope" not in err
     (tmp_path / "empty.txt").write_text("\n")
     err = error_line(capsys, "pack", lead, "-o", tmp_path / "x.fwpack", "--passphrase-file",
                      tmp_path / "empty.txt")
-    assert "passphrase file is empty" in err
+    assert "passphrase file given is empty" in err and "empty.txt" not in err
+
+
+@pytest.mark.parametrize("command", ["pack", "merge", "join"])
+def test_a_passphrase_typed_for_its_file_is_never_printed_back(
+    command: str, lead: Path, first: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Someone types the passphrase itself where its file belongs: the error must not echo
+    it, and must say what the option wants."""
+    monkeypatch.chdir(tmp_path)
+    argv = {
+        "pack": ("pack", lead, "-o", tmp_path / "x.fwpack"),
+        "merge": ("merge", lead, first),
+        "join": ("join", first, "-o", tmp_path / "mine.fieldwork", "--as", "Derek Osei"),
+    }[command]
+    err = error_line(capsys, *argv, "--passphrase-file", "hunter2 is my secret")
+    assert "hunter2" not in err
+    assert "does not exist" in err and "path of a file" in err
+
+
+def test_a_team_passphrase_shorter_than_twelve_characters_is_refused_for_a_pack(
+    lead: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    short = tmp_path / "short.txt"
+    short.write_text("elevenchars\n")
+    err = error_line(capsys, "pack", lead, "-o", tmp_path / "x.fwpack", "--passphrase-file",
+                     short)
+    assert "too short (11 characters)" in err and "at least 12" in err
+    assert not (tmp_path / "x.fwpack").exists()
+    assert "elevenchars" not in err
 
 
 def test_only_the_final_line_break_is_dropped_from_the_passphrase(
@@ -242,7 +272,7 @@ def test_acceptance_four_copies_through_the_command_line(
 
     packs = {}
     for name, path in copies.items():
-        packs[name] = tmp_path / f"{name}.fwpack"
+        packs[name] = tmp_path / f"{name}-day2.fwpack"  # never over an earlier pack
         ok(capsys, "pack", path, "-o", packs[name], *pw)
 
     # Two copies merge everything, in different orders and groupings.

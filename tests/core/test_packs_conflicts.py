@@ -91,7 +91,7 @@ def test_a_resolution_travels_and_ends_the_conflict_everywhere(
     assert len(list_conflicts(derek)) == 1
     resolve_conflict(lead, only(lead).id, text="Agreed text.")
     for copy in (derek, fiona):
-        exchange(lead, copy, tmp_path, "-r")
+        exchange(lead, copy, tmp_path, f"-r-{copy.path.stem}")  # a pack is never written over
         assert copy.finding(FINDING_A).text == "Agreed text."
         assert list_conflicts(copy) == []
     assert state(derek) == state(lead) == state(fiona)

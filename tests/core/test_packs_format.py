@@ -90,7 +90,7 @@ def test_packing_over_the_inspection_file_is_refused(lead: Store) -> None:
     from fieldwork.packs import export_pack
 
     before = sha256(lead.path)
-    with pytest.raises(InvalidValue, match="inspection file itself"):
+    with pytest.raises(InvalidValue, match="inspection file this command reads"):
         export_pack(lead, lead.path, PASSPHRASE)
     assert sha256(lead.path) == before
 

@@ -62,9 +62,19 @@ def test_the_passphrase_dialog_wants_the_two_to_match(qtbot: Any) -> None:
     ok = dialog.buttons.button(dialog.buttons.StandardButton.Ok)
     assert not ok.isEnabled() and dialog.problem_text() == "Type the team passphrase."
     qtbot.keyClicks(dialog.passphrase, "abc")
+    assert not ok.isEnabled()
+    assert dialog.problem_text() == "A team passphrase needs at least 12 characters."
+    qtbot.keyClicks(dialog.passphrase, " defghijkl")
     assert not ok.isEnabled() and dialog.problem_text() == "The two passphrases differ."
-    qtbot.keyClicks(dialog.again, "abc")
-    assert ok.isEnabled() and dialog.value() == "abc"
+    qtbot.keyClicks(dialog.again, "abc defghijkl")
+    assert ok.isEnabled() and dialog.value() == "abc defghijkl"
+
+
+def test_a_short_passphrase_still_opens_an_older_pack(qtbot: Any) -> None:
+    dialog = prompts.PassphraseDialog(None, "Merge Packs", "Type it.")
+    qtbot.add_widget(dialog)
+    qtbot.keyClicks(dialog.passphrase, "abc")
+    assert dialog.buttons.button(dialog.buttons.StandardButton.Ok).isEnabled()
 
 
 def test_join_from_the_leads_pack_as_a_team_member(

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-import shutil
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -152,14 +151,19 @@ def keep_signature(source: str | Path) -> Path:
 
     :raises InvalidValue: the file cannot be read or the folder cannot be written
     """
+    from fieldwork.files import atomic_write, is_open_here
+
     src = Path(source)
+    if is_open_here(src):  # reading it would drop this process's locks on it
+        raise InvalidValue(f"{src}: is an open inspection file, not an image")
     try:
-        digest = hashlib.sha256(src.read_bytes()).hexdigest()[:16]
-        folder = paths.user_data_dir() / "signatures"
-        folder.mkdir(parents=True, exist_ok=True)
+        data = src.read_bytes()
+        digest = hashlib.sha256(data).hexdigest()[:16]
+        folder = paths.private_data_dir("signatures")
         target = folder / f"{digest}{src.suffix.lower()}"
         if not target.exists():
-            shutil.copyfile(src, target)
+            with atomic_write(target) as fh:
+                fh.write(data)
     except OSError as err:
         raise InvalidValue(f"{src}: the signature image cannot be copied ({err.strerror})") \
             from None

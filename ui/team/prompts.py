@@ -77,8 +77,13 @@ class PassphraseDialog(QDialog):
         self.again.setEchoMode(mode)
 
     def problem_text(self) -> str:
+        from fieldwork.packs.export import MIN_PASSPHRASE
+
         if not self.passphrase.text():
             return "Type the team passphrase."
+        if self._confirm and len(self.passphrase.text()) < MIN_PASSPHRASE:
+            # Only a new pack (typed twice) needs it: an older pack opens with what it has.
+            return f"A team passphrase needs at least {MIN_PASSPHRASE} characters."
         if self._confirm and self.again.text() != self.passphrase.text():
             return "The two passphrases differ."
         return ""
