@@ -40,7 +40,7 @@ def translate(err: sqlite3.Error, path: Path | str) -> FieldworkError:
     if code == _FULL or "disk is full" in text:
         return DiskFull(f"{path}: the disk is full; the last change was not saved")
     if code == _NOTADB or "not a database" in text:
-        return NotAnInspection(f"{path}: not a Fieldwork inspection file")
+        return NotAnInspection(f"{path}: not a Fieldwork inspection file (not an SQLite database)")
     if code == _CANTOPEN:
         return ReadOnly(f"{path}: the file cannot be opened for writing")
     if code == _IOERR:
@@ -67,13 +67,10 @@ def check_header(path: Path) -> None:
         raise NotAnInspection(f"{path}: no such file")
     if path.is_dir():
         raise NotAnInspection(f"{path}: is a folder, not an inspection file")
-    try:
-        with path.open("rb") as fh:
-            head = fh.read(len(SQLITE_HEADER))
-    except PermissionError as err:
-        raise ReadOnly(f"{path}: permission denied") from err
-    if head != SQLITE_HEADER:
-        raise NotAnInspection(f"{path}: not a Fieldwork inspection file (not an SQLite database)")
+    # Never open the file here: closing it would drop this process's SQLite locks on it.
+    # SQLite itself refuses a file that is not a database (translate: not an SQLite database).
+    if not os.access(path, os.R_OK):
+        raise ReadOnly(f"{path}: permission denied")
 
 
 def connect(path: Path) -> sqlite3.Connection:

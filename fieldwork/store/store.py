@@ -261,6 +261,7 @@ class Store:
         conn.row_factory = sqlite3.Row
         self.db = _database(conn)
         self.writable = writable
+        self.read_only_reason: str | None = None if writable else "the file is read-only"
         self._meta: dict[str, str] = {
             row["key"]: row["value"] for row in conn.execute("SELECT key, value FROM meta")
         }
@@ -272,18 +273,20 @@ class Store:
 
     # ----------------------------------------------------------------- opening
     @classmethod
-    def open(cls, path: str | os.PathLike[str], *, actor: str | None = None) -> Store:
-        """Open an existing inspection file.
+    def open(cls, path: str | os.PathLike[str], *, actor: str | None = None,
+             read_only: bool = False) -> Store:
+        """Open an existing inspection file (``read_only``: for reading only).
 
         :raises NotAnInspection: missing, not SQLite, or SQLite of another kind
         :raises NewerSchema: written by a newer Fieldwork (the file is not touched)
         """
         p = Path(path)
         check_header(p)
-        conn = connect(p)
+        conn = (sqlite3.connect(p.resolve().as_uri() + "?mode=ro", uri=True, timeout=2.0,
+                                check_same_thread=False) if read_only else connect(p))
         try:
             version = inspect_schema(conn, p, schema.SCHEMA_VERSION)
-            writable = set_pragmas(conn, p)
+            writable = not read_only and set_pragmas(conn, p)
             if version < schema.SCHEMA_VERSION:
                 if not writable:
                     raise ReadOnly(f"{p}: needs upgrading, but the file is read-only")
@@ -293,6 +296,8 @@ class Store:
         except BaseException:
             conn.close()
             raise
+        if read_only:
+            store.read_only_reason = "the file was opened for reading only"
         if actor is not None:
             store.actor = actor
         return store
