@@ -55,8 +55,9 @@ MAX_FIELD = 120
 
 
 def lock_path(path: str | os.PathLike[str]) -> Path:
-    """The lock file of an inspection file: ``.NAME.fieldwork.lock`` beside it."""
-    p = Path(path)
+    """The lock file of an inspection file: ``.NAME.fieldwork.lock`` beside it (beside the
+    file itself, when ``path`` is a symbolic link to it)."""
+    p = Path(os.path.realpath(path))
     return p.with_name(f".{p.name}.lock")
 
 

@@ -81,6 +81,20 @@ def test_a_second_acquire_in_this_process_is_refused(inspection: Path) -> None:
     assert str(err).startswith("bromley-2009.fieldwork is already open in another window")
 
 
+def test_a_link_to_the_file_elsewhere_shares_its_lock(inspection: Path, tmp_path: Path) -> None:
+    elsewhere = tmp_path / "links"
+    elsewhere.mkdir()
+    link = elsewhere / "mine.fieldwork"
+    link.symlink_to(inspection)
+    assert lock.lock_path(link) == lock.lock_path(inspection)
+    proc = holder_process.start(link)
+    try:
+        with pytest.raises(lock.AlreadyOpen):
+            lock.acquire(inspection)
+    finally:
+        holder_process.stop(proc)
+
+
 def test_a_holder_in_another_process_is_named_with_its_machine(inspection: Path) -> None:
     proc = holder_process.start(inspection, "Derek Osei")
     try:
