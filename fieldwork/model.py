@@ -192,12 +192,17 @@ class SearchHit:
     rank: float
 
 
+#: In a set of :class:`Changes`: any row of that kind may have changed.
+ANY = "*"
+
+
 @dataclass(frozen=True)
 class Changes:
     """What one write changed, so that a view can refresh only what it must.
 
-    Each set holds the ids of the rows of that kind that were added, edited or deleted.
-    ``created`` is the id of the row the write made, if it made one.
+    Each set holds the ids of the rows of that kind that were added, edited or deleted, or
+    :data:`ANY` when any of them may have. ``created`` is the id of the row the write made,
+    if it made one.
     """
 
     notes: frozenset[str] = frozenset()
@@ -211,6 +216,13 @@ class Changes:
         return bool(
             self.notes or self.findings or self.cases or self.inspectors or self.inspection
         )
+
+    @classmethod
+    def everything(cls) -> Changes:
+        """Anything may have changed (another program wrote the file): every view reads again."""
+        anything = frozenset({ANY})
+        return cls(notes=anything, findings=anything, cases=anything, inspectors=anything,
+                   inspection=True)
 
     def __or__(self, other: Changes) -> Changes:
         return Changes(

@@ -37,7 +37,8 @@ from PySide6.QtWidgets import (
 )
 
 from fieldwork.errors import FieldworkError, NotFound
-from fieldwork.model import Changes, Note, SearchHit, SourceType
+from fieldwork.lock import AlreadyOpen, Holder
+from fieldwork.model import ANY, Changes, Note, SearchHit, SourceType
 from ui import undo
 from ui.actions import make_action
 from ui.dialogs.about import show_about
@@ -48,6 +49,7 @@ from ui.models.filters import FILTER_ROLE, KEY_ROLE, FilterModel
 from ui.models.findings import FindingsModel
 from ui.models.notes import COLUMNS, SNIPPET_ROLE, NotesModel
 from ui.operations import Op, TaskManager
+from ui.readonly import BOARD_READ_ONLY, ReadOnlyMode
 from ui.session import (
     NewInspection,
     Overview,
@@ -59,6 +61,7 @@ from ui.session import (
     save_copy,
 )
 from ui.settings import Settings
+from ui.watch import ChangeWatcher
 from ui.widgets.board import FindingsBoard
 from ui.widgets.coverage_view import CoverageView
 from ui.widgets.highlight import SnippetDelegate
@@ -134,6 +137,9 @@ class MainWindow(QMainWindow):
         self.setWindowTitle("Fieldwork")
         self._build()
         self._build_actions()
+        self.read_only = ReadOnlyMode(self)
+        self.watcher = ChangeWatcher(self)
+        self.watcher.holder_left.connect(self.read_only.holder_left)
         self._restore_geometry()
         self._set_open(False)
         self.team: TeamActions | None = None
@@ -376,6 +382,9 @@ class MainWindow(QMainWindow):
             self.new_note_action, self.tag_action, self.delete_note_action, self.case_action,
             self.add_finding_action, self.show_all_action, self.untagged_action,
         ]
+        #: Actions that change the file: off while it is open read-only.
+        self.write_actions = [self.new_note_action, self.tag_action, self.delete_note_action,
+                              self.add_finding_action, self.identity_action]
 
     def _show_tab(self, i: int) -> None:
         self.tabs.setCurrentIndex(i)
@@ -386,10 +395,25 @@ class MainWindow(QMainWindow):
             a.setEnabled(is_open)
         self.search.setEnabled(is_open)
         self.board.setEnabled(is_open)
-        if is_open and self.session and not self.session.writable:
-            for a in (self.new_note_action, self.tag_action, self.delete_note_action,
-                      self.add_finding_action, self.identity_action):
+        writable = not is_open or self.writable
+        if not writable:
+            for a in self.write_actions:
                 a.setEnabled(False)
+            self.board.set_frozen(BOARD_READ_ONLY)
+        elif self.board.hint.text() == BOARD_READ_ONLY:
+            self.board.set_frozen(None)  # the letter freezes it again if it is issued
+        self.notes_view.setDragEnabled(writable)
+        self.board.view.setAcceptDrops(writable)
+
+    @property
+    def writable(self) -> bool:
+        """A file is open, and for writing."""
+        return self.session is not None and self.session.writable
+
+    @property
+    def writing(self) -> bool:
+        """A write is on its way to the file."""
+        return self._writes > 0
 
     # ================================================================ settings
     def _restore_geometry(self) -> None:
@@ -411,8 +435,20 @@ class MainWindow(QMainWindow):
         self.settings.sync()
 
     # =================================================================== files
-    def open_file(self, path: Path, *, on_opened: Callable[[], None] | None = None) -> None:
-        """Open an inspection on the worker; the current one stays open until it has."""
+    def open_file(self, path: Path, *, on_opened: Callable[[], None] | None = None,
+                  read_only: bool = False, holder: Holder | None = None,
+                  on_refused: Callable[[AlreadyOpen], None] | None = None) -> None:
+        """Open an inspection on the worker; the current one stays open until it has.
+
+        If another app or window has it open for writing, ``on_refused(err)`` is called;
+        by default the user is told by whom and offered it read-only (then ``read_only``,
+        and ``holder`` is who has it).
+        """
+        session = self.session
+        if session is not None and same_file(session.path, path) and (
+                session.writable or read_only):
+            self.statusBar().showMessage(f"{session.path.name} is already open here.", 5000)
+            return
         self.editor.flush()
         started = time.perf_counter()
 
@@ -425,11 +461,15 @@ class MainWindow(QMainWindow):
                 on_opened()
 
         def failed(err: FieldworkError) -> None:
+            if isinstance(err, AlreadyOpen):
+                (on_refused or (lambda e: self.read_only.refused(e, on_opened)))(err)
+                return
             self.settings.forget_recent(Path(path))
             show_error(self, err)
 
-        Op(self, lambda: open_session(Path(path)), label=f"Opening {Path(path).name}…") \
-            .success(opened).failure(failed).run_in_background(self.tasks)
+        Op(self, lambda: open_session(Path(path), read_only=read_only, holder=holder),
+           label=f"Opening {Path(path).name}…").success(opened).failure(failed) \
+            .run_in_background(self.tasks)
 
     def _opened(self, session: Session, on_opened: Callable[[], None] | None) -> None:
         self._close_session()
@@ -441,6 +481,9 @@ class MainWindow(QMainWindow):
                     on_opened: Callable[[], None] | None = None) -> None:
         """Install a session whose opening was started before the window existed."""
         err = future.exception()
+        if isinstance(err, AlreadyOpen):
+            self.read_only.refused(err, on_opened)
+            return
         if isinstance(err, FieldworkError):
             show_error(self, err)
             return
@@ -455,7 +498,8 @@ class MainWindow(QMainWindow):
         """Open the sample inspection, making it in the user's data folder the first time."""
         self.editor.flush()
         Op(self, lambda: open_session(sample_file()), label="Opening the sample…") \
-            .success(lambda s: self._opened(s, on_opened)).run_in_background(self.tasks)
+            .success(lambda s: self._opened(s, on_opened)) \
+            .failure(lambda err: self._open_failed(err, on_opened)).run_in_background(self.tasks)
 
     def choose_file(self) -> None:
         path, _ = QFileDialog.getOpenFileName(
@@ -488,7 +532,14 @@ class MainWindow(QMainWindow):
         self.editor.flush()
         chosen = spec
         Op(self, lambda: create_inspection(chosen), label="Creating the inspection…") \
-            .success(lambda s: self._opened(s, on_opened)).run_in_background(self.tasks)
+            .success(lambda s: self._opened(s, on_opened)) \
+            .failure(lambda err: self._open_failed(err, on_opened)).run_in_background(self.tasks)
+
+    def _open_failed(self, err: FieldworkError, on_opened: Callable[[], None] | None) -> None:
+        if isinstance(err, AlreadyOpen):
+            self.read_only.refused(err, on_opened)
+        else:
+            show_error(self, err)
 
     def save_a_copy(self, target: Path | None = None, *,
                     on_saved: Callable[[Path], None] | None = None) -> None:
@@ -540,6 +591,8 @@ class MainWindow(QMainWindow):
         self.editor.set_read_only(not session.writable)
         self.saved_label.setText("Saved" if session.writable else "Read-only")
         self.setWindowTitle(f"{session.path.stem} — Fieldwork")
+        self.read_only.session_installed(session)
+        self.watcher.start(session)
         self.refresh_overview()
         self.session_opened.emit()
 
@@ -560,6 +613,8 @@ class MainWindow(QMainWindow):
         self.editor.flush()
         if self.letter is not None:
             self.letter.workspace.flush()
+        self.watcher.stop()
+        self.read_only.session_closed()
         self.session = None
         self.overview = None
         self.undo_stack.clear()
@@ -587,6 +642,7 @@ class MainWindow(QMainWindow):
         if self.letter is not None:
             self.letter.workspace.flush()
         self._save_geometry()
+        self.watcher.stop()
         session = self.session
         self.session = None
         if session is not None:
@@ -609,6 +665,9 @@ class MainWindow(QMainWindow):
         session = self.session
         if session is None:
             return
+        if not session.writable:  # every way in is switched off; this is the backstop
+            self.statusBar().showMessage("Read-only: nothing was changed.", 5000)
+            return
         self._writes += 1
         self.saved_label.setText("Saving…")
 
@@ -630,7 +689,10 @@ class MainWindow(QMainWindow):
             .run_in_background(self.tasks)
 
     def push(self, command: undo.StoreCommand) -> None:
-        self.undo_stack.push(command)
+        if self.writable:
+            self.undo_stack.push(command)
+        else:
+            self.statusBar().showMessage("Read-only: nothing was changed.", 5000)
 
     def undo(self) -> None:
         self.editor.flush()
@@ -649,7 +711,7 @@ class MainWindow(QMainWindow):
         session = self.session
         if session is None:
             return
-        if self._writes == 0:
+        if self._writes == 0 and session.writable:
             self.saved_label.setText("Saved")
         session.reader.invalidate_caches()
         if changes.notes or changes.findings:
@@ -662,7 +724,9 @@ class MainWindow(QMainWindow):
             try:
                 note = session.reader.note(current)
             except NotFound:
-                if current in changes.notes and not self.editor.is_new:
+                gone = current in changes.notes or (ANY in changes.notes and not self.writing
+                                                    and not self.editor.dirty)
+                if gone and not self.editor.is_new:
                     self.editor.clear()
             else:
                 self.editor.reload(note, self._tags(note))
@@ -682,10 +746,11 @@ class MainWindow(QMainWindow):
         near = current.row() if current.isValid() else self.notes_view.rowAt(0)
 
         def done() -> None:
-            if self.notes_model.rowCount() == rows_before or note_id is None:
+            if self.notes_model.rowCount() == rows_before:
                 return
             self.notes_view.verticalScrollBar().setValue(scroll)
-            self._select_ids(selected, note_id)
+            if note_id is not None:
+                self._select_ids(selected, note_id)
 
         self.notes_model.refresh(near=max(0, near), done=done)
 
@@ -763,6 +828,8 @@ class MainWindow(QMainWindow):
         if dates:
             short += f", {dates[0][:4]}"
         me = f"{ov.me.name} ({ov.me.role.value})" if ov.me else "no inspector chosen"
+        if ov.me and self.session is not None and self.session.lock is not None:
+            self.session.lock.set_person(ov.me.name)  # who has the file, for other windows
         self.setWindowTitle(f"{short} — {me} — Fieldwork")
         if self._edit_after_refresh:
             index = self.findings_model.index_of(self._edit_after_refresh)
@@ -1121,3 +1188,10 @@ class MainWindow(QMainWindow):
 
 def single_shot(ms: int, fn: Callable[[], None]) -> None:
     QTimer.singleShot(ms, fn)
+
+
+def same_file(a: Path, b: Path) -> bool:
+    try:
+        return Path(a).resolve() == Path(b).resolve()
+    except OSError:
+        return False

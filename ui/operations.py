@@ -36,10 +36,12 @@ class TaskManager(QObject):
         busy_changed(bool, str): work has gone on for more than a moment (with what it
             is), or all work has finished.
         _finished(object): internal; carries a callback from the worker to the GUI thread.
+        _quiet(object): the same, for work that is not counted (see :meth:`run_quietly`).
     """
 
     busy_changed = Signal(bool, str)
     _finished = Signal(object)
+    _quiet = Signal(object)
 
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
@@ -47,6 +49,7 @@ class TaskManager(QObject):
         self._pending = 0
         self._lock = threading.Lock()
         self._finished.connect(self._on_finished)
+        self._quiet.connect(lambda callback: callback())
         self._busy_timer = QTimer(self)
         self._busy_timer.setSingleShot(True)
         self._busy_timer.timeout.connect(self._show_busy)
@@ -72,6 +75,14 @@ class TaskManager(QObject):
             self._busy_timer.start(PROGRESS_DELAY_MS)
         future = self._executor.submit(fn)
         future.add_done_callback(lambda f: self._finished.emit(lambda: on_done(f)))
+
+    def run_quietly(self, fn: Callable[[], T], on_done: Callable[[Future[T]], None]) -> None:
+        """Run a moment's work on the worker without counting it: it never shows the busy
+        indicator nor makes the worker look busy (:attr:`idle`). For polling."""
+        if self._closed:
+            return
+        future = self._executor.submit(fn)
+        future.add_done_callback(lambda f: self._quiet.emit(lambda: on_done(f)))
 
     def run_sync(self, fn: Callable[[], T]) -> T:
         """Run ``fn`` on the worker and wait for it (shutdown and tests only)."""

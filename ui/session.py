@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from fieldwork import lock as filelock
 from fieldwork import paths
 from fieldwork.errors import FieldworkError, InvalidValue, ReadOnly
 from fieldwork.model import Case, CaseKind, Finding, Inspection, Inspector, Role, SourceType
@@ -29,7 +30,8 @@ DEFAULT_TEMPLATE = "ucra-2009"
 class Session:
     """One open inspection file.
 
-    ``writer`` is used only on the worker thread, ``reader`` only on the GUI thread.
+    ``writer`` is used only on the worker thread, ``reader`` only on the GUI thread. A
+    writable session holds the file's lock (:mod:`fieldwork.lock`) until it closes.
     """
 
     path: Path
@@ -37,15 +39,46 @@ class Session:
     reader: Store
     #: The number of notes and the first page of the list, fetched while opening.
     first_rows: tuple[int, list[NoteRow]] | None = None
+    #: The lock on the file, held while it is open for writing.
+    lock: filelock.FileLock | None = None
+    #: Why the file is open for reading only (finishing "Read-only: …"), or None.
+    read_only_reason: str | None = None
+    #: Who has the file open for writing, when that is why it is read-only here.
+    holder: filelock.Holder | None = None
+    #: The writer connection's ``PRAGMA data_version`` when last asked (worker only).
+    data_version: int = 0
+    _writer_closed: bool = False
 
     @property
     def writable(self) -> bool:
         return self.writer.writable
 
     def close_writer(self) -> None:
-        """Close the worker's connection (call on the worker)."""
+        """Close the worker's connection and give up the lock (call on the worker)."""
+        self._writer_closed = True
         with contextlib.suppress(sqlite3.Error):
             self.writer.close()
+        if self.lock is not None:
+            self.lock.release()
+
+    def changed_elsewhere(self) -> bool:
+        """Whether another connection (the command line, another app) has committed to the
+        file since the last call. Cheap: SQLite reads it from the WAL index (call on the
+        worker). The writer's own commits do not count, and the reader never writes."""
+        if self._writer_closed:
+            return False
+        try:
+            version = int(self.writer.conn.execute("PRAGMA data_version").fetchone()[0])
+        except sqlite3.OperationalError:
+            return False
+        changed = version != self.data_version
+        self.data_version = version
+        return changed
+
+    def holder_left(self) -> bool:
+        """Whether the app that had the file open for writing has closed it (call on the
+        worker: it looks for the lock file)."""
+        return self.holder is not None and not filelock.lock_path(self.path).exists()
 
     def close_reader(self) -> None:
         """Close the GUI's connection (call on the GUI thread)."""
@@ -53,20 +86,67 @@ class Session:
             self.reader.close()
 
 
-def open_session(path: Path) -> Session:
-    """Open both connections to an inspection file (run on the worker)."""
+def open_session(path: Path, *, read_only: bool = False,
+                 holder: filelock.Holder | None = None) -> Session:
+    """Open both connections to an inspection file (run on the worker).
+
+    Unless ``read_only`` (then ``holder`` is who has it open for writing, if anyone), take
+    the file's lock first; a folder or disk that cannot hold a lock opens the file
+    read-only, saying why.
+
+    :raises fieldwork.lock.AlreadyOpen: another app or window has the file open for writing
+    """
     from fieldwork.store import Store
 
-    writer = Store.open(path)
+    path = Path(path)
+    held: filelock.FileLock | None = None
+    reason: str | None = None
+    if read_only:
+        reason = f"this inspection is {holder_text(holder)}" if holder else None
+    elif path.is_file():
+        try:
+            held = filelock.acquire(path)
+        except filelock.LockUnavailable as err:
+            read_only, reason = True, err.reason
     try:
-        reader = Store.open(path)
+        writer = Store.open(path, read_only=read_only)
+        try:
+            reader = Store.open(path, read_only=read_only or not writer.writable)
+        except BaseException:
+            writer.close()
+            raise
     except BaseException:
-        writer.close()
+        if held is not None:
+            held.release()
         raise
-    from ui.models.notes import PAGE_SIZE
+    if held is not None and not writer.writable:
+        held.release()  # read-only for another reason: nothing to hold
+        held = None
+    if not writer.writable:
+        reason = reason or writer.read_only_reason or "the file cannot be written"
+    session = Session(path=path, writer=writer, reader=reader, lock=held,
+                      read_only_reason=reason, holder=holder if read_only else None)
+    try:
+        from ui.models.notes import PAGE_SIZE
 
-    first = (writer.count_notes(), writer.note_rows(limit=PAGE_SIZE))
-    return Session(path=Path(path), writer=writer, reader=reader, first_rows=first)
+        session.first_rows = (writer.count_notes(), writer.note_rows(limit=PAGE_SIZE))
+        session.changed_elsewhere()  # the starting point
+        if held is not None and writer.me:
+            with contextlib.suppress(FieldworkError):
+                held.set_person(writer.inspector(writer.me).name)
+    except BaseException:
+        session.close_reader()
+        session.close_writer()
+        raise
+    return session
+
+
+def holder_text(holder: filelock.Holder) -> str:
+    """``open in Fieldwork by Derek Osei (derek) on LAPTOP-3``."""
+    if holder.here:
+        return "open in another window of this Fieldwork"
+    where = f" on {holder.host}" if holder.host else ""
+    return f"open in {holder.app or 'Fieldwork'} by {holder.who}{where}"
 
 
 @dataclass

@@ -14,7 +14,7 @@ import pytest
 
 from fieldwork import issuing, versions
 from fieldwork.cli import main
-from fieldwork.errors import BadPack, ReadOnly
+from fieldwork.errors import BadPack, DiskFull
 from fieldwork.packs import container, crypto, join_pack, merge_packs, read_pack_header
 from fieldwork.packs.join import pack_team
 from fieldwork.store import Store
@@ -476,6 +476,6 @@ def test_a_join_that_fails_while_building_leaves_nothing(
         raise OSError(28, "No space left on device")
 
     monkeypatch.setattr(Store, "add_history", fail)
-    with pytest.raises(ReadOnly, match="cannot be written"):
+    with pytest.raises(DiskFull, match="the disk is full"):
         join_pack(first, tmp_path / "mine.fieldwork", PASSPHRASE, "Derek Osei")
     assert sorted(p.name for p in tmp_path.iterdir()) == before

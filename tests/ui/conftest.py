@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -42,6 +43,30 @@ def _no_modal_errors(monkeypatch: pytest.MonkeyPatch) -> list[tuple[str, str]]:
 @pytest.fixture
 def errors_shown(_no_modal_errors: list[tuple[str, str]]) -> list[tuple[str, str]]:
     return _no_modal_errors
+
+
+@dataclass
+class Questions:
+    """The "already open" questions asked, and the button the next ones are answered with."""
+
+    asked: list[tuple[str, str]] = field(default_factory=list)
+    answer: str = "Cancel"
+
+
+@pytest.fixture(autouse=True)
+def questions(monkeypatch: pytest.MonkeyPatch) -> Questions:
+    """The question offering a file read-only is answered (Cancel, unless a test says)
+    instead of blocking the test."""
+    import ui.dialogs.already_open
+
+    record = Questions()
+
+    def answer(box: Any) -> Any:
+        record.asked.append((box.text(), box.informativeText()))
+        return next(b for b in box.buttons() if b.text().replace("&", "") == record.answer)
+
+    monkeypatch.setattr(ui.dialogs.already_open, "_exec", answer)
+    return record
 
 
 @pytest.fixture

@@ -11,6 +11,7 @@ from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QLabel, QMenu, QTabWidget
 
 from ui.letter.workspace import LetterWorkspace
+from ui.readonly import BOARD_READ_ONLY
 
 if TYPE_CHECKING:
     from ui.mainwindow import MainWindow
@@ -143,8 +144,8 @@ class LetterPage:
 
     def _frozen(self, why: str) -> None:
         w = self.window
-        w.board.set_frozen(why or None)
         writable = w.session is not None and w.session.writable
+        w.board.set_frozen((why or None) if writable or w.session is None else BOARD_READ_ONLY)
         w.add_finding_action.setEnabled(writable and not why)
 
     def session_closed(self) -> None:

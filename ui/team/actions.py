@@ -105,8 +105,10 @@ class TeamActions(QObject):
         session_actions = [self.export_action, self.merge_action, self.conflicts_action,
                            self.history_action]
         window._file_actions.extend(session_actions)  # enabled while a file is open
+        window.write_actions.append(self.merge_action)  # but not while it is read-only
         for a in session_actions:
             a.setEnabled(window.session is not None)
+        self.merge_action.setEnabled(window.writable)
 
     # ============================================================== passphrase
     def _inspection_id(self) -> str:

@@ -402,7 +402,10 @@ class ConflictsDialog(QDialog):
         self.mine_view.setHtml(left)
         self.theirs_view.setHtml(right)
         has_text = conflict.table in TEXT_TABLES
-        self.edit_button.setEnabled(has_text)
+        writable = self.window_.writable
+        self.edit_button.setEnabled(has_text and writable)
+        self.keep_button.setEnabled(writable)
+        self.take_button.setEnabled(writable)
         self.edit_button.setToolTip(
             "Write one text from both versions" if has_text else
             f"A {conflict.kind} has no text to merge: keep mine or take theirs")

@@ -405,6 +405,12 @@ class NoteEditor(QWidget):
         c.setPosition(min(cursor, len(self.text.toPlainText())))
         self.text.setTextCursor(c)
 
+    def changed_underneath(self, note: Note) -> bool:
+        """Whether the stored ``note`` differs from what this editor last loaded or saved of
+        it (someone else changed it while it was being typed)."""
+        return (note.id == self._note_id and not self._is_new
+                and self._fields_of(note) != self._saved)
+
     def _set_state(self, state: str) -> None:
         text = {"Saving…": "Saving…", "Saved": "Saved", "Not saved": "Not saved — will retry",
                 "Editing": ""}.get(state, state)
