@@ -192,17 +192,16 @@ class SearchHit:
     rank: float
 
 
-#: In a set of :class:`Changes`: any row of that kind may have changed.
-ANY = "*"
-
-
 @dataclass(frozen=True)
 class Changes:
     """What one write changed, so that a view can refresh only what it must.
 
-    Each set holds the ids of the rows of that kind that were added, edited or deleted, or
-    :data:`ANY` when any of them may have. ``created`` is the id of the row the write made,
-    if it made one.
+    Each set holds the ids of the rows of that kind that were added, edited or deleted.
+    ``created`` is the id of the row the write made, if it made one. ``everything`` says
+    that any row may have changed (another program wrote the file, a merge, an import):
+    every view reads again. ``text_only`` says that only the text of the notes and
+    findings named changed: no tag, source, author, case, order or deletion, so no count
+    can have changed.
     """
 
     notes: frozenset[str] = frozenset()
@@ -211,20 +210,31 @@ class Changes:
     inspectors: frozenset[str] = frozenset()
     inspection: bool = False
     created: str | None = None
+    everything: bool = False
+    text_only: bool = False
 
     def __bool__(self) -> bool:
-        return bool(
+        return self.everything or bool(
             self.notes or self.findings or self.cases or self.inspectors or self.inspection
         )
 
     @classmethod
-    def everything(cls) -> Changes:
-        """Anything may have changed (another program wrote the file): every view reads again."""
-        anything = frozenset({ANY})
-        return cls(notes=anything, findings=anything, cases=anything, inspectors=anything,
-                   inspection=True)
+    def all(cls) -> Changes:
+        """Anything may have changed: every view reads again."""
+        return cls(everything=True)
+
+    @property
+    def counts_may_change(self) -> bool:
+        """Whether any count, tag, evidence figure or order may differ: not for a change
+        to texts alone, nor for the letter's own fields."""
+        if self.everything:
+            return True
+        if self.text_only:
+            return bool(self.cases or self.inspectors)
+        return bool(self.notes or self.findings or self.cases or self.inspectors)
 
     def __or__(self, other: Changes) -> Changes:
+        text_only = (self.text_only or not self) and (other.text_only or not other)
         return Changes(
             notes=self.notes | other.notes,
             findings=self.findings | other.findings,
@@ -232,4 +242,7 @@ class Changes:
             inspectors=self.inspectors | other.inspectors,
             inspection=self.inspection or other.inspection,
             created=self.created or other.created,
+            everything=self.everything or other.everything,
+            text_only=text_only and bool(self or other) and not (self.everything
+                                                                  or other.everything),
         )

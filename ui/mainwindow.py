@@ -38,7 +38,7 @@ from PySide6.QtWidgets import (
 
 from fieldwork.errors import FieldworkError, NotFound
 from fieldwork.lock import AlreadyOpen, Holder
-from fieldwork.model import ANY, Changes, Note, SearchHit, SourceType
+from fieldwork.model import Changes, Note, SearchHit, SourceType
 from ui import undo
 from ui.actions import make_action
 from ui.dialogs.about import show_about
@@ -714,24 +714,24 @@ class MainWindow(QMainWindow):
         if self._writes == 0 and session.writable:
             self.saved_label.setText("Saved")
         session.reader.invalidate_caches()
-        if changes.notes or changes.findings:
-            if self.notes_model.searching and changes.notes:
+        if changes.everything or changes.notes or changes.findings:
+            if self.notes_model.searching and (changes.notes or changes.everything):
                 self._run_search(self._query)
             else:
                 self._refresh_notes()
         current = self.editor.note_id
-        if current and (current in changes.notes or changes.findings):
+        if current and (changes.everything or current in changes.notes or changes.findings):
             try:
                 note = session.reader.note(current)
             except NotFound:
-                gone = current in changes.notes or (ANY in changes.notes and not self.writing
+                gone = current in changes.notes or (changes.everything and not self.writing
                                                     and not self.editor.dirty)
                 if gone and not self.editor.is_new:
                     self.editor.clear()
             else:
                 self.editor.reload(note, self._tags(note))
                 self.editor.saved(current)
-        if changes.inspection or changes.inspectors:
+        if changes.everything or changes.inspection or changes.inspectors:
             session.reader.invalidate_caches()
         self.changes_applied.emit(changes)
         self.refresh_overview()

@@ -6,7 +6,7 @@ Every second the worker asks SQLite for the writer connection's ``PRAGMA data_ve
 connection commits, so this window's own saves never count, and asking costs a few
 microseconds: no query, no busy indicator, and the worker stays idle. When it has moved,
 every view reads again through the usual path (:meth:`MainWindow.apply_changes` with
-:meth:`Changes.everything() <fieldwork.model.Changes.everything>`): the list keeps its
+:meth:`Changes.all() <fieldwork.model.Changes.all>`): the list keeps its
 selection and scroll position, and the note being typed keeps its text and cursor.
 """
 
@@ -95,7 +95,7 @@ class ChangeWatcher(QObject):
     def _show(self, session: Session) -> None:
         window, editor = self.window, self.window.editor
         typing = editor.note_id if editor.dirty and not editor.is_new else None
-        window.apply_changes(Changes.everything())
+        window.apply_changes(Changes.all())
         if typing and editor.note_id == typing and not window.writing:
             try:
                 note = session.reader.note(typing)

@@ -440,3 +440,17 @@ def test_an_edit_is_checked_only_for_what_it_changes(store: Store) -> None:
         store.edit_note(note, observed_at="25/06/2009")
     store.edit_note(note, text="still fine")
     assert store.note(note).text == "still fine"
+
+
+def test_changes_say_when_only_texts_changed() -> None:
+    from fieldwork.model import Changes
+
+    text = Changes(notes=frozenset({"n"}), text_only=True)
+    tag = Changes(notes=frozenset({"n"}), findings=frozenset({"f"}))
+    assert not text.counts_may_change
+    assert tag.counts_may_change
+    assert (text | text).text_only and not (text | tag).text_only
+    assert (text | Changes()).text_only
+    assert Changes.all().counts_may_change and not (text | Changes.all()).text_only
+    assert bool(Changes.all()) and not bool(Changes())
+    assert not Changes(inspection=True).counts_may_change

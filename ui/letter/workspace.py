@@ -376,8 +376,8 @@ class LetterWorkspace(QWidget):
         """Some write finished: the letter may read differently now."""
         if changes:
             # A change to the letter's own fields needs only the inspection read again.
-            self.refresh(full=bool(changes.notes or changes.findings or changes.cases
-                                   or changes.inspectors))
+            self.refresh(full=bool(changes.everything or changes.notes or changes.findings
+                                   or changes.cases or changes.inspectors))
 
     def catch_up(self, inspection: Inspection, findings: list[Finding]) -> None:
         """Refresh if the letter's record or findings differ from those shown (a change
@@ -700,8 +700,9 @@ class LetterWorkspace(QWidget):
 
         def write_and_read(store: Store) -> Changes:
             changes = fn(store)
-            only_fields = changes.inspection and not (changes.notes or changes.findings
-                                                      or changes.cases or changes.inspectors)
+            only_fields = changes.inspection and not (changes.everything or changes.notes
+                                                      or changes.findings or changes.cases
+                                                      or changes.inspectors)
             if prefetch and only_fields and snap is not None:
                 fresh = read_snapshot(store, reuse=snap)
                 try:

@@ -35,8 +35,6 @@ from ui.team.present import Names, row_title
 if TYPE_CHECKING:
     from fieldwork.store import Store
 
-#: In :attr:`MergeOutcome.changes`, stands for every note: a merge may have changed any.
-ANY_NOTE = "*"
 #: How many open conflicts the merge summary names.
 SUMMARY_CONFLICTS = 12
 
@@ -68,12 +66,7 @@ def merge(store: Store, paths: Sequence[Path], passphrase: str,
     started = time.perf_counter()
     summaries = merge_packs(store, list(paths), passphrase, progress=progress)
     seconds = time.perf_counter() - started
-    findings = frozenset(f.id for f in store.findings())
-    changes = Changes(
-        notes=frozenset({ANY_NOTE}), findings=findings,
-        cases=frozenset(c.id for c in store.cases()),
-        inspectors=frozenset(i.id for i in store.inspectors()), inspection=True,
-    )
+    changes = Changes.all()  # a merge may have changed any row
     open_now = load_conflicts(store)
     described = [
         (open_now.titles[c.id], f"{open_now.names.inspector(c.mine_by)} (shown now) and "

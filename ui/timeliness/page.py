@@ -307,7 +307,7 @@ class TimelinessView(QWidget):
         """A write finished: the cases, the inspection's fields or the notes may differ."""
         if self._pending_draft and changes.created == self._pending_draft:
             self._drafted(self._pending_draft)
-        if changes.cases or changes.inspection or changes.notes:
+        if changes.everything or changes.cases or changes.inspection or changes.notes:
             self.refresh()
         elif changes.findings:
             self._enable()
