@@ -10,8 +10,9 @@ from __future__ import annotations
 
 import time
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from concurrent.futures import Future
+from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -39,7 +40,7 @@ from PySide6.QtWidgets import (
 from fieldwork.errors import FieldworkError, NotFound
 from fieldwork.lock import AlreadyOpen, Holder
 from fieldwork.model import Changes, Note, SearchHit, SourceType
-from ui import undo
+from ui import core_shims, undo
 from ui.actions import make_action
 from ui.dialogs.about import show_about
 from ui.errors import show_error
@@ -48,13 +49,15 @@ from ui.models.coverage import CoverageModel
 from ui.models.filters import FILTER_ROLE, KEY_ROLE, FilterModel
 from ui.models.findings import FindingsModel
 from ui.models.notes import COLUMNS, SNIPPET_ROLE, NotesModel
-from ui.operations import Op, TaskManager
+from ui.operations import CoreOp, Op, TaskManager, changes_of
 from ui.readonly import BOARD_READ_ONLY, ReadOnlyMode
 from ui.session import (
+    Heading,
     NewInspection,
     Overview,
     Session,
     create_inspection,
+    load_heading,
     load_overview,
     open_session,
     sample_file,
@@ -110,13 +113,14 @@ class MainWindow(QMainWindow):
         session_opened(): a file was opened and its first rows are in the list.
         overview_applied(): the counts were recomputed and every view shows them.
         search_shown(str): the results of this query are in the list.
-        changes_applied(object): a write's Changes were applied to the views.
+        changes_applied(object, object): a write's Changes were applied to this window's
+            views, and who made it (an op's parent; the watcher for another program's).
     """
 
     session_opened = Signal()
     overview_applied = Signal()
     search_shown = Signal(str)
-    changes_applied = Signal(object)
+    changes_applied = Signal(object, object)
 
     def __init__(self, settings: Settings | None = None, tasks: TaskManager | None = None,
                  *, defer_pages: bool = False) -> None:
@@ -649,44 +653,41 @@ class MainWindow(QMainWindow):
             self.notes_model.set_source(None, None)
             session.close_reader()
             self.tasks.run(session.close_writer, lambda _f: None)
-        self.tasks.shutdown()
         if self.letter is not None:
             self.letter.workspace.shutdown()
+        self.tasks.shutdown()
         super().closeEvent(event)
 
     # ================================================================= writing
-    def write(
-        self,
-        fn: Callable[[Store], Changes],
-        on_failure: Callable[[FieldworkError], None] | None = None,
-        on_success: Callable[[Changes], None] | None = None,
-    ) -> None:
-        """Run ``fn(writer store)`` on the worker and broadcast what it changed."""
+    def run(self, op: CoreOp[Any]) -> None:
+        """Run a change on the worker with the writer store, then tell every view what it
+        changed (:attr:`changes_applied`), then the op's own success callbacks."""
         session = self.session
         if session is None:
             return
         if not session.writable:  # every way in is switched off; this is the backstop
             self.statusBar().showMessage("Read-only: nothing was changed.", 5000)
             return
-        self._writes += 1
-        self.saved_label.setText("Saving…")
+        saving = op.shows_saving
+        if saving:
+            self._writes += 1
+            self.saved_label.setText("Saving…")
 
-        def done(changes: Changes) -> None:
-            self._writes -= 1
+        def done(result: Any) -> None:
+            if saving:
+                self._writes -= 1
             if self.session is session:
-                self.apply_changes(changes)
-            if on_success:
-                on_success(changes)
+                self.apply_changes(changes_of(result), op.initiator)
+            op.succeeded(result)
 
         def failed(err: FieldworkError) -> None:
-            self._writes -= 1
-            self.saved_label.setText("Not saved")
-            if on_failure:
-                on_failure(err)
-            show_error(self, err)
+            if saving:
+                self._writes -= 1
+                self.saved_label.setText("Not saved")
+            op.failed(err, self)
 
-        Op(self, lambda: fn(session.writer)).success(done).failure(failed) \
-            .run_in_background(self.tasks)
+        Op(self, lambda: op.fn(session.writer), label=op.label).success(done) \
+            .failure(failed).run_in_background(self.tasks)
 
     def push(self, command: undo.StoreCommand) -> None:
         if self.writable:
@@ -706,18 +707,25 @@ class MainWindow(QMainWindow):
             self.letter.workspace.flush()
         self.undo_stack.redo()
 
-    def apply_changes(self, changes: Changes) -> None:
-        """Let each view catch up with one write."""
+    def apply_changes(self, changes: Changes, initiator: object = None) -> None:
+        """Let each view catch up with one write: the list and the note here, the counts
+        only if any may have changed, then every other view (:attr:`changes_applied`)."""
         session = self.session
-        if session is None:
+        if session is None or not changes:
             return
         if self._writes == 0 and session.writable:
             self.saved_label.setText("Saved")
         session.reader.invalidate_caches()
-        if changes.everything or changes.notes or changes.findings:
+        if changes.counts_may_change:
+            self.refresh_overview()
+        elif changes.inspection:
+            self._refresh_heading()
+        if changes.text_only and changes.findings:
+            self._update_finding_texts(changes.findings)
+        if changes.everything or changes.notes or (changes.findings and not changes.text_only):
             if self.notes_model.searching and (changes.notes or changes.everything):
                 self._run_search(self._query)
-            else:
+            elif not (changes.text_only and self.notes_model.update_rows(changes.notes)):
                 self._refresh_notes()
         current = self.editor.note_id
         if current and (changes.everything or current in changes.notes or changes.findings):
@@ -731,10 +739,7 @@ class MainWindow(QMainWindow):
             else:
                 self.editor.reload(note, self._tags(note))
                 self.editor.saved(current)
-        if changes.everything or changes.inspection or changes.inspectors:
-            session.reader.invalidate_caches()
-        self.changes_applied.emit(changes)
-        self.refresh_overview()
+        self.changes_applied.emit(changes, initiator)
 
     def _refresh_notes(self) -> None:
         current = self.notes_view.currentIndex()
@@ -800,6 +805,42 @@ class MainWindow(QMainWindow):
 
         Op(self, lambda: load_overview(session.writer)).success(done).failure(failed) \
             .run_in_background(self.tasks)
+
+    def _refresh_heading(self) -> None:
+        """Read the inspection's record, who I am and the section titles again (after a
+        change to those alone), without counting anything."""
+        session = self.session
+        if session is None or self.overview is None:
+            return
+        if self._overview_running:
+            self._overview_again = True  # the counts on their way may predate the change
+            return
+
+        def done(heading: Heading) -> None:
+            if self.session is session and self.overview is not None \
+                    and not self._overview_running:
+                self._apply_overview(self.overview.with_heading(heading))
+
+        Op(self, lambda: load_heading(session.writer)).success(done) \
+            .run_in_background(self.tasks)
+
+    def _update_finding_texts(self, finding_ids: Iterable[str]) -> None:
+        """Show the findings' new texts (their text alone changed): read here, nothing
+        counted again."""
+        session, ov = self.session, self.overview
+        if session is None or ov is None:
+            return
+        if self._overview_running:
+            self._overview_again = True  # the counts on their way may predate the change
+            return
+        try:
+            fresh = {i: session.reader.finding(i) for i in finding_ids}
+        except NotFound:
+            self.refresh_overview()
+            return
+        findings = [replace(f, text=fresh[f.id].text) if f.id in fresh else f
+                    for f in ov.findings]
+        self._apply_overview(replace(ov, findings=findings))
 
     def _apply_overview(self, ov: Overview) -> None:
         self.overview = ov
@@ -886,10 +927,11 @@ class MainWindow(QMainWindow):
             return
         command: undo.StoreCommand
         if is_new:
-            command = undo.AddNote(self.write, note_id,
+            command = undo.AddNote(self.run, note_id,
                                    {**after, "author": session.reader.me})
         else:
-            command = undo.EditNote(self.write, note_id, before, after)
+            command = undo.EditNote(self.run, note_id, before, after)
+        command.initiator = self.editor
         command.on_failure = lambda _err: self.editor.save_failed(note_id, is_new)
         self.push(command)
 
@@ -917,7 +959,7 @@ class MainWindow(QMainWindow):
     def delete_notes(self) -> None:
         ids = self._target_notes()
         if ids:
-            self.push(undo.DeleteNotes(self.write, ids))
+            self.push(undo.DeleteNotes(self.run, ids))
             self.statusBar().showMessage(
                 f"Deleted {len(ids)} note{'s' if len(ids) != 1 else ''} — "
                 f"{self.undo_action.shortcut().toString(QKeySequence.SequenceFormat.NativeText)}"
@@ -942,10 +984,10 @@ class MainWindow(QMainWindow):
         text = ""
         if self.overview:
             text = next((f.text for f in self.overview.findings if f.id == finding_id), "")
-        self.push(undo.LinkNotes(self.write, note_ids, finding_id, text))
+        self.push(undo.LinkNotes(self.run, note_ids, finding_id, text))
 
     def unlink(self, note_id: str, finding_id: str) -> None:
-        self.push(undo.UnlinkNote(self.write, note_id, finding_id))
+        self.push(undo.UnlinkNote(self.run, note_id, finding_id))
 
     # ------------------------------------------------------------------ cases
     def edit_case_here(self) -> None:
@@ -977,7 +1019,7 @@ class MainWindow(QMainWindow):
             return store.edit_case(case_id, ref=new_ref, kind=kind.value, fields=fields,
                                    urgent=urgent)
 
-        self.write(work)
+        self.run(CoreOp(self, work))
 
     # ------------------------------------------------------------- identity
     def choose_identity(self, then: Callable[[], None] | None = None) -> None:
@@ -990,17 +1032,13 @@ class MainWindow(QMainWindow):
         if chosen is None:
             return
 
-        def work(store: Store) -> Changes:
-            store.set_me(chosen)
-            return Changes(inspection=True)
-
         def done(_c: Changes) -> None:
             if self.session is session:
                 session.reader.invalidate_caches()  # the reader learns "me" from the file
             if then:
                 then()
 
-        self.write(work, on_success=done)
+        self.run(CoreOp(self, lambda store: core_shims.set_me(store, chosen)).success(done))
 
     # =================================================================== search
     def focus_search(self) -> None:
@@ -1142,18 +1180,18 @@ class MainWindow(QMainWindow):
             return
         finding_id = str(uuid.uuid4())
         self._edit_after_refresh = finding_id
-        self.push(undo.AddFinding(self.write, finding_id, section, "New finding"))
+        self.push(undo.AddFinding(self.run, finding_id, section, "New finding"))
 
     def delete_finding(self, finding_id: str) -> None:
-        self.push(undo.DeleteFinding(self.write, finding_id))
+        self.push(undo.DeleteFinding(self.run, finding_id))
         self.statusBar().showMessage("Finding deleted — Ctrl+Z undoes it", 5000)
 
     def _finding_edited(self, finding_id: str, before: str, after: str) -> None:
-        self.push(undo.EditFinding(self.write, finding_id, before, after))
+        self.push(undo.EditFinding(self.run, finding_id, before, after))
 
     def move_finding(self, finding_id: str, section: str, index: int) -> None:
         title = self.overview.section_titles.get(section, section) if self.overview else section
-        self.push(undo.MoveFinding(self.write, finding_id, section, index, title))
+        self.push(undo.MoveFinding(self.run, finding_id, section, index, title))
 
     def step_finding(self, finding_id: str, step: int) -> None:
         """Move a finding one place up or down, across into the next section at the ends."""

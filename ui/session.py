@@ -10,7 +10,7 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import sqlite3
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -175,6 +175,12 @@ class Overview:
     def sections(self) -> list[str]:
         return list(self.section_titles)
 
+    def with_heading(self, heading: Heading) -> Overview:
+        """This overview with the inspection's record, who I am and the section titles
+        read again (after a change to those alone: no count can have changed)."""
+        return replace(self, inspection=heading.inspection, me=heading.me,
+                       section_titles=heading.section_titles)
+
     def inspector_name(self, inspector_id: str) -> str:
         for i in self.inspectors:
             if i.id == inspector_id:
@@ -203,20 +209,36 @@ def section_titles(store: Store) -> dict[str, str]:
     return titles
 
 
-def load_overview(store: Store) -> Overview:
-    """Every aggregate the views need, in one pass (run on the worker)."""
-    from fieldwork.store.store import NoteFilter
+@dataclass(frozen=True)
+class Heading:
+    """The part of the overview that is no count: the inspection's record, who I am, and
+    the section titles (read again after a change to the inspection alone)."""
 
+    inspection: Inspection
+    me: Inspector | None
+    section_titles: dict[str, str]
+
+
+def load_heading(store: Store) -> Heading:
+    """The inspection's record, who I am and the section titles (run on the worker)."""
     me: Inspector | None = None
     if store.me:
         with contextlib.suppress(FieldworkError):
             me = store.inspector(store.me)
+    return Heading(store.inspection(), me, section_titles(store))
+
+
+def load_overview(store: Store) -> Overview:
+    """Every aggregate the views need, in one pass (run on the worker)."""
+    from fieldwork.store.store import NoteFilter
+
+    heading = load_heading(store)
     return Overview(
-        inspection=store.inspection(),
-        me=me,
+        inspection=heading.inspection,
+        me=heading.me,
         inspectors=store.inspectors(),
         findings=store.findings(),
-        section_titles=section_titles(store),
+        section_titles=heading.section_titles,
         evidence=store.evidence_counts(),
         by_source=store.note_counts("source"),
         by_author=store.note_counts("author"),

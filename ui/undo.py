@@ -1,9 +1,9 @@
 """Undoable changes: each QUndoCommand runs its store call, and its inverse, on the worker.
 
-A command never touches the store itself. It hands a function of the writer store to a
-:data:`Writer`, which runs it on the worker thread and broadcasts the returned
-:class:`~fieldwork.model.Changes`. Because there is one worker, a command's undo always
-runs after its redo has finished.
+A command never touches the store itself. Its redo and undo each hand a
+:class:`~ui.operations.CoreOp` to a :data:`Runner` (the window's ``run``), which runs it on
+the worker thread and tells every view the returned :class:`~fieldwork.model.Changes`.
+Because there is one worker, a command's undo always runs after its redo has finished.
 """
 
 from __future__ import annotations
@@ -12,16 +12,19 @@ import time
 from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Any
 
+from PySide6.QtCore import QObject
 from PySide6.QtGui import QUndoCommand
 
 from fieldwork.errors import FieldworkError
 from fieldwork.model import Changes
+from ui import core_shims
+from ui.operations import CoreOp
 
 if TYPE_CHECKING:
     from fieldwork.store import Store
 
-#: ``writer(fn, on_failure)``: run ``fn(store)`` on the worker, then broadcast its Changes.
-Writer = Callable[[Callable[["Store"], Changes], "Callable[[FieldworkError], None] | None"], None]
+#: ``run(op)``: run a change on the worker, then tell every view what it changed.
+Runner = Callable[[CoreOp[Any]], None]
 
 _NOTE_ID = 1
 #: Typing in one note merges into one undo step while pauses stay shorter than this.
@@ -29,11 +32,13 @@ MERGE_SECONDS = 30.0
 
 
 class StoreCommand(QUndoCommand):
-    """A command whose redo and undo are store calls run by a :data:`Writer`."""
+    """A command whose redo and undo are store calls run by a :data:`Runner`."""
 
-    def __init__(self, text: str, writer: Writer) -> None:
+    def __init__(self, text: str, run: Runner, initiator: QObject | None = None) -> None:
         super().__init__(text)
-        self._writer = writer
+        self._run = run
+        #: Who made the change (the views are told it with the Changes).
+        self.initiator = initiator
         self.on_failure: Callable[[FieldworkError], None] | None = None
 
     def apply(self, store: Store) -> Changes:  # pragma: no cover - abstract
@@ -43,18 +48,21 @@ class StoreCommand(QUndoCommand):
         raise NotImplementedError
 
     def redo(self) -> None:
-        self._writer(self.apply, self.on_failure)
+        op = CoreOp(self.initiator, self.apply)
+        if self.on_failure is not None:
+            op.failure(self.on_failure, show_error=True)
+        self._run(op)
 
     def undo(self) -> None:
-        self._writer(self.revert, None)
+        self._run(CoreOp(self.initiator, self.revert))
 
 
 class AddNote(StoreCommand):
     """A new note. Typing that follows merges into it, so one undo takes the whole note away
     (it is a tombstone: redo brings it back)."""
 
-    def __init__(self, writer: Writer, note_id: str, fields: dict[str, Any]) -> None:
-        super().__init__("New note", writer)
+    def __init__(self, run: Runner, note_id: str, fields: dict[str, Any]) -> None:
+        super().__init__("New note", run)
         self.note_id = note_id
         self.fields = dict(fields)
         self._created = False
@@ -88,9 +96,9 @@ class EditNote(StoreCommand):
     """A change to some of a note's fields."""
 
     def __init__(
-        self, writer: Writer, note_id: str, before: dict[str, Any], after: dict[str, Any]
+        self, run: Runner, note_id: str, before: dict[str, Any], after: dict[str, Any]
     ) -> None:
-        super().__init__("Edit note", writer)
+        super().__init__("Edit note", run)
         self.note_id = note_id
         self.before = dict(before)
         self.after = dict(after)
@@ -104,10 +112,10 @@ class EditNote(StoreCommand):
         return _NOTE_ID
 
     def apply(self, store: Store) -> Changes:
-        return store.edit_note(self.note_id, **self.after)
+        return core_shims.text_edit(store.edit_note(self.note_id, **self.after), self.after)
 
     def revert(self, store: Store) -> Changes:
-        return store.edit_note(self.note_id, **self.before)
+        return core_shims.text_edit(store.edit_note(self.note_id, **self.before), self.before)
 
     def mergeWith(self, other: QUndoCommand) -> bool:
         if (
@@ -129,9 +137,9 @@ def _editable(fields: dict[str, Any]) -> dict[str, Any]:
 
 
 class DeleteNotes(StoreCommand):
-    def __init__(self, writer: Writer, note_ids: Sequence[str]) -> None:
+    def __init__(self, run: Runner, note_ids: Sequence[str]) -> None:
         n = len(note_ids)
-        super().__init__("Delete note" if n == 1 else f"Delete {n} notes", writer)
+        super().__init__("Delete note" if n == 1 else f"Delete {n} notes", run)
         self.note_ids = list(note_ids)
 
     def apply(self, store: Store) -> Changes:
@@ -152,12 +160,12 @@ class DeleteNotes(StoreCommand):
 class LinkNotes(StoreCommand):
     """Tag notes to a finding; undo removes only the tags this command added."""
 
-    def __init__(self, writer: Writer, note_ids: Sequence[str], finding_id: str,
+    def __init__(self, run: Runner, note_ids: Sequence[str], finding_id: str,
                  finding_text: str = "") -> None:
         n = len(note_ids)
         what = "note" if n == 1 else f"{n} notes"
         short = _short(finding_text)
-        super().__init__(f"Tag {what} to “{short}”" if short else f"Tag {what}", writer)
+        super().__init__(f"Tag {what} to “{short}”" if short else f"Tag {what}", run)
         self.note_ids = list(note_ids)
         self.finding_id = finding_id
         self.added: list[str] | None = None
@@ -178,8 +186,8 @@ class LinkNotes(StoreCommand):
 
 
 class UnlinkNote(StoreCommand):
-    def __init__(self, writer: Writer, note_id: str, finding_id: str) -> None:
-        super().__init__("Remove tag", writer)
+    def __init__(self, run: Runner, note_id: str, finding_id: str) -> None:
+        super().__init__("Remove tag", run)
         self.note_id = note_id
         self.finding_id = finding_id
         self.removed = False
@@ -196,9 +204,9 @@ class UnlinkNote(StoreCommand):
 
 
 class AddFinding(StoreCommand):
-    def __init__(self, writer: Writer, finding_id: str, section: str, text: str,
+    def __init__(self, run: Runner, finding_id: str, section: str, text: str,
                  position: int | None = None) -> None:
-        super().__init__("New finding", writer)
+        super().__init__("New finding", run)
         self.finding_id = finding_id
         self.section = section
         self.finding_text = text
@@ -219,22 +227,24 @@ class AddFinding(StoreCommand):
 
 
 class EditFinding(StoreCommand):
-    def __init__(self, writer: Writer, finding_id: str, before: str, after: str) -> None:
-        super().__init__("Edit finding", writer)
+    def __init__(self, run: Runner, finding_id: str, before: str, after: str) -> None:
+        super().__init__("Edit finding", run)
         self.finding_id = finding_id
         self.before = before
         self.after = after
 
     def apply(self, store: Store) -> Changes:
-        return store.edit_finding(self.finding_id, text=self.after)
+        return core_shims.text_edit(store.edit_finding(self.finding_id, text=self.after),
+                                    {"text": self.after})
 
     def revert(self, store: Store) -> Changes:
-        return store.edit_finding(self.finding_id, text=self.before)
+        return core_shims.text_edit(store.edit_finding(self.finding_id, text=self.before),
+                                    {"text": self.before})
 
 
 class DeleteFinding(StoreCommand):
-    def __init__(self, writer: Writer, finding_id: str) -> None:
-        super().__init__("Delete finding", writer)
+    def __init__(self, run: Runner, finding_id: str) -> None:
+        super().__init__("Delete finding", run)
         self.finding_id = finding_id
 
     def apply(self, store: Store) -> Changes:
@@ -247,10 +257,10 @@ class DeleteFinding(StoreCommand):
 class MoveFinding(StoreCommand):
     """Put a finding at ``index`` of ``section``; undo puts it back where it was."""
 
-    def __init__(self, writer: Writer, finding_id: str, section: str, index: int,
+    def __init__(self, run: Runner, finding_id: str, section: str, index: int,
                  section_title: str = "") -> None:
         super().__init__(
-            f"Move finding to “{section_title}”" if section_title else "Move finding", writer
+            f"Move finding to “{section_title}”" if section_title else "Move finding", run
         )
         self.finding_id = finding_id
         self.section = section

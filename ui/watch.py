@@ -95,7 +95,7 @@ class ChangeWatcher(QObject):
     def _show(self, session: Session) -> None:
         window, editor = self.window, self.window.editor
         typing = editor.note_id if editor.dirty and not editor.is_new else None
-        window.apply_changes(Changes.all())
+        window.apply_changes(Changes.all(), self)
         if typing and editor.note_id == typing and not window.writing:
             try:
                 note = session.reader.note(typing)

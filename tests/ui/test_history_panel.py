@@ -26,7 +26,7 @@ def test_history_shows_an_edit_with_before_and_after(
     idle()
     before = window.session.reader.note(note_id).text
     after = before.replace(" ", " carefully ", 1)
-    window.push(undo.EditNote(window.write, note_id, {"text": before}, {"text": after}))
+    window.push(undo.EditNote(window.run, note_id, {"text": before}, {"text": after}))
     idle()
     window.notes_view.setFocus()
     window.team.history_action.trigger()
@@ -69,7 +69,7 @@ def test_history_of_a_finding_edited_on_the_board(
 ) -> None:
     window = opened
     finding = window.overview.findings[0]
-    window.push(undo.EditFinding(window.write, finding.id, finding.text, "Rewritten finding."))
+    window.push(undo.EditFinding(window.run, finding.id, finding.text, "Rewritten finding."))
     idle()
     window.board.select_finding(finding.id)
     window.board.view.setFocus()

@@ -15,6 +15,7 @@ from fieldwork.model import LetterState
 from fieldwork.store import Store
 from tests.ui.letter_helpers import Answers, answer_dialogs, settle, show_letter, stored
 from ui.letter.dialogs import IssueDialog
+from ui.operations import CoreOp
 
 
 @pytest.fixture
@@ -50,7 +51,7 @@ def test_mark_for_qa(letter: Any, qtbot: Any) -> None:
 def test_an_error_blocks_issuing_and_says_why(letter: Any, qtbot: Any,
                                               answer: Answers) -> None:
     ws = letter
-    ws.host.write(lambda store: store.update_inspection({"letter_date": None}))
+    ws.host.run(CoreOp(None, lambda store: store.update_inspection({"letter_date": None})))
     settle(qtbot, ws)
     ws.issue_action.trigger()
     qtbot.waitUntil(lambda: bool(answer.shown), timeout=5000)

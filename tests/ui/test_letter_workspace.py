@@ -12,6 +12,7 @@ from PySide6.QtGui import QColor, QImage
 
 from fieldwork.store import Store
 from tests.ui.letter_helpers import settle, show_letter, stored
+from ui.operations import CoreOp
 
 
 @pytest.fixture
@@ -63,7 +64,7 @@ def test_the_recipient_block_keeps_fields_the_form_does_not_show(letter: Any,
         recipient = dict(store.inspection().fields["recipient"], email="dcs@example.org")
         return store.update_inspection({"recipient": recipient})
 
-    ws.host.write(add_extra)
+    ws.host.run(CoreOp(None, add_extra))
     settle(qtbot, ws)
     with qtbot.waitSignal(ws.preview_shown, timeout=5000):
         type_into(qtbot, ws.form.salutation, "Dear Gillian")
@@ -207,7 +208,7 @@ def test_clicking_a_check_about_a_finding_shows_it_on_the_board(letter: Any,
         return changes
 
     with qtbot.waitSignal(ws.checks_shown, timeout=5000):
-        window.write(add)
+        window.run(CoreOp(None, add))
     settle(qtbot, ws)
     item = next(ws.checks.list.item(i) for i in range(ws.checks.list.count())
                 if "chronologies" in ws.checks.list.item(i).text())

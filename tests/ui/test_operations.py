@@ -75,3 +75,71 @@ def test_one_worker_runs_operations_in_order(tasks: Any, qtbot: Any) -> None:
         tasks.run(lambda i=i: (time.sleep(0.01 * (5 - i)), order.append(i)), lambda _f: None)
     qtbot.waitUntil(lambda: tasks.idle)
     assert order == [0, 1, 2, 3, 4]
+
+
+def test_the_letter_s_lane_never_holds_up_the_worker(tasks: Any, qtbot: Any) -> None:
+    """Compiling a big letter must not delay a note being saved."""
+    from ui.operations import LETTER
+
+    release = threading.Event()
+    saved: list[str] = []
+    compiled: list[str] = []
+    Op(None, lambda: release.wait(10)).success(lambda _r: compiled.append("letter")) \
+        .run_in_background(tasks, lane=LETTER)
+    Op(None, lambda: "note").success(saved.append).run_in_background(tasks)
+    qtbot.waitUntil(lambda: saved == ["note"], timeout=3000)
+    assert compiled == [] and not tasks.idle and tasks.lane_idle("worker")
+    release.set()
+    qtbot.waitUntil(lambda: tasks.idle)
+    assert compiled == ["letter"]
+
+
+def test_shutdown_finishes_queued_writes_and_drops_queued_renders(qtbot: Any) -> None:
+    from ui.operations import LETTER
+
+    tasks = TaskManager()
+    release = threading.Event()
+    ran: list[str] = []
+    tasks.run(lambda: release.wait(10), lambda _f: None, lane=LETTER)
+    tasks.run(lambda: ran.append("render"), lambda _f: None, lane=LETTER)
+    tasks.run(lambda: (time.sleep(0.1), ran.append("write")), lambda _f: None)
+    release.set()
+    tasks.shutdown()
+    assert "write" in ran and "render" not in ran
+    done: list[int] = []
+    tasks.run(lambda: done.append(1), lambda _f: None)  # closed: nothing runs
+    assert done == []
+
+
+def test_a_core_op_s_result_may_carry_its_changes() -> None:
+    from dataclasses import dataclass
+
+    from fieldwork.model import Changes
+    from ui.operations import changes_of
+
+    @dataclass
+    class Outcome:
+        changes: Changes
+        added: int
+
+    assert changes_of(Outcome(Changes.all(), 3)) == Changes.all()
+    assert changes_of(Changes(inspection=True)) == Changes(inspection=True)
+
+
+def test_a_refused_core_op_calls_back_and_shows_the_error_only_when_asked(
+        errors_shown: list[tuple[str, str]]) -> None:
+    from fieldwork.model import Changes
+    from ui.operations import CoreOp
+
+    err = FileLocked("f.fieldwork: the file is locked by another program; try again")
+    heard: list[str] = []
+    def nothing(_store: Any) -> Changes:
+        return Changes()
+
+    CoreOp(None, nothing).failure(lambda e: heard.append("handled")).failed(err, None)
+    assert heard == ["handled"] and errors_shown == []
+    CoreOp(None, nothing).failure(lambda e: heard.append("and shown"),
+                                  show_error=True).failed(err, None)
+    assert heard == ["handled", "and shown"] and len(errors_shown) == 1
+    CoreOp(None, nothing).failed(err, None)
+    assert len(errors_shown) == 2

@@ -15,6 +15,7 @@ from PySide6.QtGui import QColor
 from fieldwork.store import Store
 from fieldwork.store.store import NoteFilter
 from fieldwork.timeliness.rules import user_rules_dir
+from ui.operations import CoreOp
 from ui.timeliness.chart import DIFFERS, NATIONAL
 
 
@@ -199,13 +200,13 @@ def test_the_page_refreshes_when_a_case_changes(
     case = window.session.reader.case("BR-09-02602")
     fields = dict(case.fields, referral_date="2009-03-23")
     with qtbot.waitSignal(page.computed, timeout=10000):
-        window.write(lambda store: store.edit_case(case.id, fields=fields))
+        window.run(CoreOp(None, lambda store: store.edit_case(case.id, fields=fields)))
     assert table_text(page.figures)[0][2:5] == ["26", "19", "73%"]
     # Undoable like other edits? A case edit goes through the case form's write; the
     # figures follow any change, also one made while the page is hidden.
     window.letter.show_evidence()
     fields = dict(fields, assessment_completed="2009-03-01")
-    window.write(lambda store: store.edit_case(case.id, fields=fields))
+    window.run(CoreOp(None, lambda store: store.edit_case(case.id, fields=fields)))
     idle()
     with qtbot.waitSignal(page.computed, timeout=10000):
         window.timeliness.show()
@@ -263,7 +264,7 @@ def test_the_nation_field_changes_the_count(
     window = opened
     page = show_page(window, qtbot)
     with qtbot.waitSignal(page.computed, timeout=10000):
-        window.write(lambda store: store.update_inspection({"nation": nation}))
+        window.run(CoreOp(None, lambda store: store.update_inspection({"nation": nation})))
     assert nation in page.title.text()
     # Easter Monday 2009 is a working day in Scotland: BR-09-02976 took 9 days there.
     row = next(r for r in table_text(page.cases) if r[0] == "BR-09-02976")
@@ -307,8 +308,8 @@ def test_enter_on_a_case_opens_its_form_and_odd_text_stays_text(
     case = window.session.reader.case("BR-09-02391")
     odd = "<b>Mum & 'partner'</b> said \u202eoops"
     with qtbot.waitSignal(window.overview_applied, timeout=10000):
-        window.write(lambda store: store.edit_case(
-            case.id, fields=dict(case.fields, management_oversight=odd)))
+        window.run(CoreOp(None, lambda store: store.edit_case(
+            case.id, fields=dict(case.fields, management_oversight=odd))))
     idle()
     page = show_page(window, qtbot)
     assert page.select_case("BR-09-02391")

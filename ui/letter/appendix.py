@@ -15,8 +15,7 @@ from PySide6.QtCore import QObject, Qt, Signal
 from PySide6.QtWidgets import QProgressDialog, QWidget
 
 from fieldwork.errors import FieldworkError
-from ui.letter.background import Background
-from ui.operations import Op, TaskManager
+from ui.operations import EXPORT, Op, TaskManager
 
 if TYPE_CHECKING:
     from fieldwork.letter import LetterInput
@@ -56,9 +55,9 @@ class AppendixExport(QObject):
         self._cancel = threading.Event()
         self.dialog: QProgressDialog | None = None
 
-    def start(self, tasks: TaskManager, background: Background,
-              read: Callable[[], Store], *, show_progress: bool = True) -> None:
-        """Read the notes on the worker, then lay out on ``background``."""
+    def start(self, tasks: TaskManager, read: Callable[[], Store], *,
+              show_progress: bool = True) -> None:
+        """Read the notes on the worker, then lay out on the export lane."""
         if show_progress:
             dialog = QProgressDialog("Reading the notes…", "Cancel", 0, 0, self._parent)
             dialog.setObjectName("appendixProgress")
@@ -80,8 +79,9 @@ class AppendixExport(QObject):
             if self._cancel.is_set():
                 self._end("")
                 return
-            background.run(lambda: render_appendix(data, self.target, progress=self._report),
-                           lambda path: self._end(None, path), on_error=self._failed)
+            Op(self._parent, lambda: render_appendix(data, self.target, progress=self._report)) \
+                .success(lambda path: self._end(None, path)).failure(self._failed) \
+                .run_in_background(tasks, lane=EXPORT)
 
         Op(self._parent, load, label="Reading the notes…").success(lay_out) \
             .failure(self._failed).run_in_background(tasks)

@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, Any
 
 from PySide6.QtGui import QUndoCommand
 
-from ui.undo import StoreCommand, Writer
+from ui.undo import Runner, StoreCommand
 
 if TYPE_CHECKING:
     from fieldwork.model import Changes
@@ -32,8 +32,8 @@ class EditLetter(StoreCommand):
     one (None removes the key, as "Use generated" does).
     """
 
-    def __init__(self, writer: Writer, before: dict[str, Any], after: dict[str, Any]) -> None:
-        super().__init__(_label(after), writer)
+    def __init__(self, run: Runner, before: dict[str, Any], after: dict[str, Any]) -> None:
+        super().__init__(_label(after), run)
         self.before = dict(before)
         self.after = dict(after)
         self.touched = time.monotonic()

@@ -22,7 +22,9 @@ def letter_steps(w: MainWindow, folder: Path) -> list[Callable[[], None]]:
 
     def unset_a_field() -> None:
         # One thing to put right, as a lead sees it part-way through: no letter date yet.
-        w.write(lambda store: store.update_inspection({"letter_date": None}))
+        from ui.operations import CoreOp
+
+        w.run(CoreOp(w, lambda store: store.update_inspection({"letter_date": None})))
 
     def scroll() -> None:
         ws.form.verticalScrollBar().setValue(0)

@@ -8,11 +8,11 @@ How a refresh goes (never on the GUI thread):
    record is read again);
 2. the letter is compiled and the pages in sight are rasterised: on the worker straight
    after the read when the last compile took under 0.15 s (nothing competes with it
-   there), else on the letter thread (:class:`~ui.letter.background.Background`), so that a big
+   there), else on the letter's own lane (:data:`~ui.operations.LETTER`), so that a big
    inspection does not hold up saving notes;
 3. the GUI thread shows whichever result is newest and drops stale ones; then the pages
    out of sight are rasterised, and the checks run and the generated paragraphs are made,
-   on the letter thread.
+   on the letter's lane.
 
 Edits in the form are saved 300 ms after the last keystroke, through the undo stack
 (:class:`~ui.letter.commands.EditLetter`). The worker reads and renders the letter again
@@ -25,7 +25,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol, TypeVar
 
 from PySide6.QtCore import QSizeF, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QGuiApplication, QImage, QKeySequence, QShowEvent
@@ -47,11 +47,11 @@ from PySide6.QtWidgets import (
 
 from fieldwork.errors import FieldworkError
 from fieldwork.model import Changes, Finding, Inspection, LetterState
+from ui import core_shims
 from ui.actions import make_action
 from ui.errors import show_error
 from ui.letter import dialogs, printing
 from ui.letter.appendix import AppendixExport
-from ui.letter.background import Background
 from ui.letter.checks_view import ChecksList
 from ui.letter.commands import EditLetter
 from ui.letter.form import LetterForm
@@ -66,13 +66,15 @@ from ui.letter.work import (
     read_snapshot,
     readiness,
 )
-from ui.operations import Op, TaskManager
+from ui.operations import EXPORT, LETTER, CoreOp, Op, TaskManager
 from ui.session import template_names
 
 if TYPE_CHECKING:
     from fieldwork.checks import CheckResult
-    from fieldwork.store import LetterIssue, Store
+    from fieldwork.store import Store
     from ui.session import Session
+
+T = TypeVar("T")
 
 #: Typing is saved this long after the last keystroke.
 SAVE_DELAY_MS = 300
@@ -93,13 +95,9 @@ class LetterHost(Protocol):
     session: Session | None
     tasks: TaskManager
 
-    def write(self, fn: Callable[[Store], Changes],
-              on_failure: Callable[[FieldworkError], None] | None = None,
-              on_success: Callable[[Changes], None] | None = None) -> None: ...
+    def run(self, op: CoreOp[Any]) -> None: ...
 
     def push(self, command: Any) -> None: ...
-
-    def apply_changes(self, changes: Changes) -> None: ...
 
     def statusBar(self) -> QStatusBar: ...
 
@@ -191,8 +189,6 @@ class LetterWorkspace(QWidget):
         self.printer: QPrinter | None = None  # kept: a QPrinter must outlive its dialogs
         self.preview_dialog: QPrintPreviewDialog | None = None
         self.appendix_export: AppendixExport | None = None
-        self.render_thread = Background("fieldwork-letter", self)
-        self.export_thread = Background("fieldwork-export", self)
         self._save_timer = QTimer(self)
         self._save_timer.setSingleShot(True)
         self._save_timer.setInterval(SAVE_DELAY_MS)
@@ -372,7 +368,7 @@ class LetterWorkspace(QWidget):
         self.checks.summary.setText("")
         self._show_state(None)
 
-    def on_changes(self, changes: Changes) -> None:
+    def on_changes(self, changes: Changes, _initiator: object = None) -> None:
         """Some write finished: the letter may read differently now."""
         if changes:
             # A change to the letter's own fields needs only the inspection read again.
@@ -399,7 +395,7 @@ class LetterWorkspace(QWidget):
     def idle(self) -> bool:
         """No refresh, save, print or export is under way (tests and screenshots)."""
         return (not self._reading and not self._dirty and self._in_flight == 0
-                and self.render_thread.idle and self.export_thread.idle
+                and self.host.tasks.lane_idle(LETTER) and self.host.tasks.lane_idle(EXPORT)
                 and not self._save_timer.isActive())
 
     def refresh(self, *, force: bool = False, full: bool = True) -> None:
@@ -500,14 +496,15 @@ class LetterWorkspace(QWidget):
         else:
             scale = self.preview.raster_scale()
             in_sight = self.preview.visible_pages()
-            self.render_thread.run(
+            self._background(
+                LETTER,
                 lambda: None if gen != self._gen else render_letter(gen, snap, scale, in_sight),
                 self._rendered, on_error=self._render_failed)
 
         def check() -> Readiness | None:
             return None if gen != self._gen else readiness(snap)
 
-        self.render_thread.run(check, lambda r: self._checked(gen, r), parent=self)
+        self._background(LETTER, check, lambda r: self._checked(gen, r))
 
     def _rendered(self, result: Rendered | None) -> None:
         if result is None or result.gen != self._gen:
@@ -533,7 +530,15 @@ class LetterWorkspace(QWidget):
                         {i: image for i, image in enumerate(images) if image is not None},
                         scale)
 
-            self.render_thread.run(rest, arrived, on_error=self._render_failed)
+            self._background(LETTER, rest, arrived, on_error=self._render_failed)
+
+    def _background(self, lane: str, fn: Callable[[], T], done: Callable[[T], Any], *,
+                    on_error: Callable[[FieldworkError], Any] | None = None) -> None:
+        """``fn()`` on the letter's ``lane`` (no store there), then ``done(result)`` here."""
+        op = Op(self, fn).success(done)
+        if on_error is not None:
+            op.failure(on_error)
+        op.run_in_background(self.host.tasks, lane=lane)
 
     def _render_failed(self, err: FieldworkError) -> None:
         self.pdf = None
@@ -569,7 +574,7 @@ class LetterWorkspace(QWidget):
             if result is not None and gen == self._gen and pdf is self.pdf:
                 self.preview.show_pages(*result)
 
-        self.render_thread.run(render, done, on_error=self._render_failed)
+        self._background(LETTER, render, done, on_error=self._render_failed)
 
     def _zoom_shown(self, zoom: float) -> None:
         self.zoom_label.setText(f"{round(zoom * 100)}%")
@@ -684,8 +689,7 @@ class LetterWorkspace(QWidget):
                 self._stored[key] = value
         self.host.push(EditLetter(self._write, before, after))
 
-    def _write(self, fn: Callable[[Store], Changes],
-               on_failure: Callable[[FieldworkError], None] | None) -> None:
+    def _write(self, op: CoreOp[Changes]) -> None:
         """Run an edit of the letter on the worker, counting it until it is back.
 
         While the letter is in sight, the worker reads and renders it again straight after
@@ -697,6 +701,8 @@ class LetterWorkspace(QWidget):
             self.preview.visible_pages()
         prefetch = (snap is not None and self.isVisible() and not self._full
                     and self._render_seconds < INLINE_RENDER_SECONDS)
+
+        fn = op.fn
 
         def write_and_read(store: Store) -> Changes:
             changes = fn(store)
@@ -714,13 +720,13 @@ class LetterWorkspace(QWidget):
         def settled() -> None:
             self._in_flight = max(0, self._in_flight - 1)
 
-        def failed(err: FieldworkError) -> None:
+        def failed(_err: FieldworkError) -> None:
             settled()
-            if on_failure is not None:
-                on_failure(err)
             self.refresh()  # show what is stored again
 
-        self.host.write(write_and_read, on_failure=failed, on_success=lambda _c: settled())
+        op.fn = write_and_read
+        op.initiator = op.initiator or self
+        self.host.run(op.success(lambda _c: settled()).failure(failed, show_error=True))
 
     def _signature_chosen(self, path: str) -> None:
         if QImage(path).isNull():
@@ -817,7 +823,7 @@ class LetterWorkspace(QWidget):
             bar.clearMessage()
             show_error(self, err)
 
-        self.export_thread.run(lambda: printing.print_pdf(printer, pdf), done, on_error=failed)
+        self._background(EXPORT, lambda: printing.print_pdf(printer, pdf), done, on_error=failed)
 
     def print_preview(self) -> None:
         """The letter as it will print, in Qt's print preview (which can print it too)."""
@@ -901,8 +907,7 @@ class LetterWorkspace(QWidget):
         export.finished.connect(done)
         export.failed.connect(failed)
         self.appendix_export = export
-        export.start(self.host.tasks, self.export_thread, lambda: session.writer,
-                     show_progress=show_progress)
+        export.start(self.host.tasks, lambda: session.writer, show_progress=show_progress)
         return export
 
     def _suggested_name(self, what: str) -> str:
@@ -912,16 +917,9 @@ class LetterWorkspace(QWidget):
 
     # =================================================================== issuing
     def mark_for_qa(self) -> None:
-        from fieldwork.issuing import mark_qa
-
         self.flush()
-
-        def work(store: Store) -> Changes:
-            mark_qa(store)
-            return Changes(inspection=True)
-
-        self.host.write(work, on_success=lambda _c: self.host.statusBar().showMessage(
-            "The letter is marked for QA", 5000))
+        self.host.run(CoreOp(self, core_shims.mark_qa).success(
+            lambda _c: self.host.statusBar().showMessage("The letter is marked for QA", 5000)))
 
     def issue_letter(self) -> None:
         """Run the checks; show what blocks issuing, or ask; then issue and show the checksum."""
@@ -929,7 +927,7 @@ class LetterWorkspace(QWidget):
         if session is None:
             return
         self.flush()
-        from fieldwork.issuing import check, issue
+        from fieldwork.issuing import check
 
         def checked(results: list[CheckResult]) -> None:
             if session is not self.session:
@@ -939,25 +937,17 @@ class LetterWorkspace(QWidget):
             answer = dialogs.exec_dialog(dialog)
             if dialog.blocked or answer != QDialog.DialogCode.Accepted:
                 return
+            self.host.run(CoreOp(self, core_shims.issue, label="Issuing the letter…",
+                                 shows_saving=False).success(issued)
+                          .failure(lambda err: show_error(self, err)))
 
-            def work() -> tuple[LetterIssue, str]:
-                done = issue(session.writer)
-                name = done.by
-                for person in session.writer.inspectors():
-                    if person.id == done.by:
-                        name = person.name
-                return done, name
-
-            Op(self, work, label="Issuing the letter…").success(issued) \
-                .failure(lambda err: show_error(self, err)).run_in_background(self.host.tasks)
-
-        def issued(result: tuple[LetterIssue, str]) -> None:
-            done, name = result
+        def issued(result: core_shims.Issued) -> None:
+            done = result.issue
             from ui.letter.work import when
 
-            self.host.apply_changes(Changes(inspection=True))
             self.host.statusBar().showMessage(f"Issued; sha256 {done.sha256}", 15000)
-            dialogs.show_issued(self, f"Issued {when(done.at)} by {name or 'you'}", done.sha256)
+            dialogs.show_issued(self, f"Issued {when(done.at)} by {result.name or 'you'}",
+                                done.sha256)
 
         Op(self, lambda: check(session.writer), label="Checking the letter…").success(checked) \
             .run_in_background(self.host.tasks)
@@ -969,20 +959,15 @@ class LetterWorkspace(QWidget):
         sha = snap.issue.sha256 if snap.issue else ""
         if not dialogs.confirm_reopen(self, describe_issue(snap), sha):
             return
-        from fieldwork.issuing import reopen
-
-        def work(store: Store) -> Changes:
-            reopen(store)
-            return Changes(inspection=True)
-
-        self.host.write(work, on_success=lambda _c: self.host.statusBar().showMessage(
-            "The letter is reopened for a re-issue; the earlier issue stays on record", 8000))
+        self.host.run(CoreOp(self, core_shims.reopen).success(
+            lambda _c: self.host.statusBar().showMessage(
+                "The letter is reopened for a re-issue; the earlier issue stays on record",
+                8000)))
 
     # ================================================================== closing
     def shutdown(self) -> None:
-        """Finish saving and stop the letter's threads (the window is closing)."""
+        """The window is closing: cancel an export of the appendix under way (the window
+        then stops the threads)."""
         if self.appendix_export is not None:
             self.appendix_export.cancel()
-        self.render_thread.shutdown()
-        self.export_thread.shutdown()
 

@@ -8,7 +8,7 @@ small one. Pages are cached, a bounded number at a time.
 from __future__ import annotations
 
 from collections import OrderedDict
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import (
@@ -262,6 +262,33 @@ class NotesModel(QAbstractTableModel):
                 done()
             return
         self._reset(near=near, keep=True, done=done)
+
+    def update_rows(self, note_ids: Iterable[str]) -> bool:
+        """Read these notes' rows again where they are shown, in place: for a change to
+        their text alone, which moves no row unless the list is ordered by text. Returns
+        False (and changes nothing) when it cannot, so the caller refreshes instead."""
+        if self._by_id is None or (self._hits is None and self._order == "text"):
+            return False
+        wanted = set(note_ids)
+        places: dict[str, tuple[list[NoteRow], int, int]] = {}
+        if self._hits is not None:
+            for i, r in enumerate(self._hits):
+                if r.id in wanted:
+                    places[r.id] = (self._hits, i, i)
+        else:
+            for page, rows in self._pages.items():
+                for i, r in enumerate(rows):
+                    if r.id in wanted:
+                        places[r.id] = (rows, i, page * PAGE_SIZE + i)
+        if not places:
+            return True
+        fresh = {r.id: r for r in self._by_id(list(places))}
+        if set(fresh) != set(places):
+            return False  # one has gone after all
+        for note_id, (rows, i, row) in places.items():
+            rows[i] = fresh[note_id]
+            self.dataChanged.emit(self.index(row, 0), self.index(row, len(COLUMNS) - 1))
+        return True
 
     def _refresh_hits(self) -> None:
         assert self._hits is not None

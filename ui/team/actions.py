@@ -100,7 +100,8 @@ class TeamActions(QObject):
         window.notes_view.selectionModel().currentChanged.connect(self._note_current)
         window.board.finding_selected.connect(self._finding_current)
         window.session_opened.connect(self._session_opened)
-        window.overview_applied.connect(self.count_conflicts)
+        window.changes_applied.connect(lambda _c, _i: self.count_conflicts())
+        window.session_opened.connect(self.count_conflicts)
 
         session_actions = [self.export_action, self.merge_action, self.conflicts_action,
                            self.history_action]

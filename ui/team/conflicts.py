@@ -65,10 +65,10 @@ def list_text(conflict: Conflict, state: work.ConflictsState) -> str:
 class ResolveConflict(undo.StoreCommand):
     """Keep mine, take theirs, or a merged text; undo puts the conflict back as it was."""
 
-    def __init__(self, writer: undo.Writer, conflict_id: str, *, take: str | None = None,
+    def __init__(self, run: undo.Runner, conflict_id: str, *, take: str | None = None,
                  text: str | None = None, what: str = "") -> None:
         how = {"mine": "keep mine", "theirs": "take theirs"}.get(take or "", "merged text")
-        super().__init__(f"Resolve conflict ({how})" + (f" on {what}" if what else ""), writer)
+        super().__init__(f"Resolve conflict ({how})" + (f" on {what}" if what else ""), run)
         self.conflict_id = conflict_id
         self.take = take
         self.merged_text = text
@@ -129,7 +129,7 @@ class ConflictsDialog(QDialog):
         self._again = False
         self._want: str | None = None
         self._build()
-        window.overview_applied.connect(self.reload)
+        window.changes_applied.connect(self.on_changes)
         window.undo_stack.canUndoChanged.connect(self.undo_button.setEnabled)
         window.undo_stack.undoTextChanged.connect(self._undo_text_changed)
 
@@ -305,6 +305,10 @@ class ConflictsDialog(QDialog):
         Op(self, lambda: work.load_conflicts(session.writer)).success(done).failure(failed) \
             .run_in_background(self.window_.tasks)
 
+    def on_changes(self, _changes: Changes, _initiator: object) -> None:
+        """Any change may settle a conflict (or a merge bring new ones): read them again."""
+        self.reload()
+
     def showEvent(self, event: object) -> None:
         super().showEvent(event)  # type: ignore[arg-type]
         self.reload()
@@ -417,7 +421,7 @@ class ConflictsDialog(QDialog):
         if conflict is None:
             return
         what = short(self.state.titles.get(conflict.id, conflict.kind), 40) if self.state else ""
-        command = ResolveConflict(self.window_.write, conflict.id, take=take, text=text,
+        command = ResolveConflict(self.window_.run, conflict.id, take=take, text=text,
                                   what=f"{kind_label(conflict.table).lower()}")
         command.on_sealed_undo = self._sealed_undo
         self.window_.push(command)

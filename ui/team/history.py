@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (
 )
 
 from fieldwork.errors import FieldworkError
+from fieldwork.model import Changes
 from ui.operations import Op
 from ui.team import work
 from ui.team.present import kind_label
@@ -76,7 +77,7 @@ class HistoryDialog(QDialog):
         layout.addWidget(self.subtitle)
         layout.addWidget(self.view, 1)
         layout.addLayout(bottom)
-        window.overview_applied.connect(self.reload)
+        window.changes_applied.connect(self.on_changes)
 
     def show_row(self, row_id: str) -> None:
         """Show the history of this note or finding (read on the worker)."""
@@ -104,6 +105,13 @@ class HistoryDialog(QDialog):
 
         Op(self, lambda: work.load_history(session.writer, row_id)).success(done) \
             .failure(failed).run_in_background(self.window_.tasks)
+
+    def on_changes(self, changes: Changes, _initiator: object) -> None:
+        """A change to the row shown adds to its history: read it again."""
+        row_id = self.row_id
+        if row_id is not None and (changes.everything or row_id in changes.notes
+                                   or row_id in changes.findings):
+            self.reload()
 
     def _show(self, history: work.RowHistory) -> None:
         same = self.history is not None and self.history.row_id == history.row_id

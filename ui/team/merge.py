@@ -34,7 +34,7 @@ from PySide6.QtWidgets import (
 
 from fieldwork.errors import FieldworkError
 from fieldwork.packs import PackHeader
-from ui.operations import Op
+from ui.operations import CoreOp, Op
 from ui.team import prompts, work
 from ui.team.messages import show_refusal
 from ui.team.present import local_time
@@ -299,8 +299,6 @@ class MergeDialog(QDialog):
         def merged(outcome: work.MergeOutcome) -> None:
             self.running = False
             self.outcome = outcome
-            if window.session is session:
-                window.apply_changes(outcome.changes)
             self._show_summary(outcome, time.perf_counter() - self._started)
             self.merged.emit(outcome)
 
@@ -312,8 +310,9 @@ class MergeDialog(QDialog):
                          "Nothing was changed: the inspection is exactly as it was.")
             self.refused.emit(str(err))
 
-        Op(self, lambda: work.merge(session.writer, paths, passphrase, report),
-           label="Merging packs…").success(merged).failure(failed).run_in_background(window.tasks)
+        window.run(CoreOp(self, lambda store: work.merge(store, paths, passphrase, report),
+                          label="Merging packs…", shows_saving=False)
+                   .success(merged).failure(failed))
 
     def _progressed(self, done: int, total: int, what: str) -> None:
         if not self.running:

@@ -29,6 +29,7 @@ from fieldwork.packs import (
 from fieldwork.packs.join import pack_team
 from fieldwork.store import Conflict
 from fieldwork.store import rows as R
+from ui import core_shims
 from ui.session import section_titles
 from ui.team.present import Names, row_title
 
@@ -66,7 +67,7 @@ def merge(store: Store, paths: Sequence[Path], passphrase: str,
     started = time.perf_counter()
     summaries = merge_packs(store, list(paths), passphrase, progress=progress)
     seconds = time.perf_counter() - started
-    changes = Changes.all()  # a merge may have changed any row
+    changes = core_shims.merged()
     open_now = load_conflicts(store)
     described = [
         (open_now.titles[c.id], f"{open_now.names.inspector(c.mine_by)} (shown now) and "

@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 from fieldwork.model import Changes
-from ui.undo import StoreCommand, Writer
+from ui.undo import Runner, StoreCommand
 
 if TYPE_CHECKING:
     from fieldwork.store import Store
@@ -19,10 +19,10 @@ class DraftFinding(StoreCommand):
     restores it.
     """
 
-    def __init__(self, writer: Writer, finding_id: str, section: str, text: str,
+    def __init__(self, run: Runner, finding_id: str, section: str, text: str,
                  refs: Sequence[str], section_title: str = "") -> None:
         where = f" in “{section_title}”" if section_title else ""
-        super().__init__(f"Draft timeliness finding{where}", writer)
+        super().__init__(f"Draft timeliness finding{where}", run)
         self.finding_id = finding_id
         self.section = section
         self.finding_text = text

@@ -303,11 +303,13 @@ class TimelinessView(QWidget):
         self._show_case(None)
         self._enable()
 
-    def on_changes(self, changes: Changes) -> None:
-        """A write finished: the cases, the inspection's fields or the notes may differ."""
+    def on_changes(self, changes: Changes, _initiator: object = None) -> None:
+        """A write finished: the cases, the inspection's fields or the notes may differ
+        (not for a change to the notes' texts alone: they are not counted here)."""
         if self._pending_draft and changes.created == self._pending_draft:
             self._drafted(self._pending_draft)
-        if changes.everything or changes.cases or changes.inspection or changes.notes:
+        if changes.everything or changes.cases or changes.inspection or (
+                changes.notes and not changes.text_only):
             self.refresh()
         elif changes.findings:
             self._enable()
@@ -628,7 +630,7 @@ class TimelinessView(QWidget):
         finding_id = str(uuid.uuid4())
         text = draft_text(result, data.found.comparison(result))
         self._pending_draft = finding_id
-        self.window_.push(DraftFinding(self.window_.write, finding_id, section, text,
+        self.window_.push(DraftFinding(self.window_.run, finding_id, section, text,
                                        evidence_refs(result),
                                        data.section_titles.get(section, section)))
         return finding_id
