@@ -202,7 +202,7 @@ def dialog_merge(app: Any, tmp: Path, lead: Path, packs: list[Path],
 
     outcome = dialog.outcome
     assert outcome is not None and outcome.totals[0] == PACKS * NOTES_PER_PACK
-    assert window.notes_model.rowCount() == PACKS * NOTES_PER_PACK
+    assert window.evidence.notes_model.rowCount() == PACKS * NOTES_PER_PACK
     assert dialog.pages.currentIndex() == 2  # the summary is on screen
     summary_at = finished[0] - start
     dialog.accept()

@@ -122,31 +122,31 @@ def bench_open_and_search(path: Path, settings_dir: Path) -> None:
 
     # --- ours: open the file, wait for the list's first paint with rows in it.
     before = rss_mb()
-    painted = Painted(window.notes_view.viewport())
+    painted = Painted(window.evidence.notes_view.viewport())
     t0 = time.perf_counter()
     window.open_file(path)
-    wait(app, lambda: window.session is not None and window.notes_model.rowCount() > 0
+    wait(app, lambda: window.session is not None and window.evidence.notes_model.rowCount() > 0
          and painted.seen)
     ours = time.perf_counter() - t0
     wait(app, lambda: window.tasks.idle and window.overview is not None)
     extra = rss_mb() - before
-    rows = window.notes_model.rowCount()
+    rows = window.evidence.notes_model.rowCount()
 
     # --- search as you type on the same window.
     queries = ["referral", "strategy discussion", "police decision", "mother school",
                "child seen", "timescale", "audit quality"]
     shown: list[str] = []
-    window.search_shown.connect(shown.append)
+    window.evidence.search_shown.connect(shown.append)
     latencies: list[float] = []
     for query in queries:
         for i in range(1, len(query) + 1):
             text = query[:i]
             t = time.perf_counter()
-            window.search.setText(text)
+            window.evidence.search.setText(text)
             wait(app, lambda text=text: bool(shown) and shown[-1] == text)
             app.processEvents()
             latencies.append(time.perf_counter() - t)
-        window.search.clear()
+        window.evidence.search.clear()
         wait(app, lambda: window.tasks.idle)
     median = statistics.median(latencies)
     p95 = sorted(latencies)[int(len(latencies) * 0.95) - 1]
@@ -226,8 +226,7 @@ def bench_autosave(path: Path, settings_dir: Path, runs: int) -> None:
     window.open_file(path)
     wait(app, lambda: window.session is not None and window.overview is not None
          and window.tasks.idle)
-    evidence = getattr(window, "evidence", window)
-    editor, view = evidence.editor, evidence.notes_view
+    editor, view = window.evidence.editor, window.evidence.notes_view
     view.selectRow(0)
     wait(app, lambda: editor.note_id is not None and window.tasks.idle)
     original = editor.text.toPlainText()

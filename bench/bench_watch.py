@@ -76,9 +76,9 @@ def bench_poll(path: Path, calls: int) -> None:
             session.changed_elsewhere()
         on_worker = (time.perf_counter() - t) / calls
     finally:
-        tasks.run_sync(session.close_writer)
+        tasks.run(session.close_writer, lambda _f: None)
+        tasks.shutdown()  # finishes the queued work first
         session.close_reader()
-        tasks.shutdown()
     ratio = statistics.median(o / b for o, b in rounds)
     ours = statistics.median(o for o, _ in rounds)
     base = statistics.median(b for _, b in rounds)
@@ -126,7 +126,8 @@ def bench_shown(path: Path, settings_dir: Path, runs: int) -> None:
             note_id, committed = writer.stdout.readline().split()
             shown_at: list[float] = []
             window.watcher.shown.connect(lambda at=shown_at: at.append(time.monotonic()))
-            wait(app, lambda note_id=note_id: window.notes_model.row_of(note_id) is not None)
+            wait(app, lambda note_id=note_id:
+                 window.evidence.notes_model.row_of(note_id) is not None)
             latencies.append(time.monotonic() - float(committed))
             wait(app, lambda: window.tasks.idle)
             window.watcher.shown.disconnect()

@@ -50,7 +50,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     tasks = TaskManager()
     target = Path(args.file) if args.file else None
     tasks.run(lambda: open_session(target if target else sample_file()),
-              lambda future: window.finish_open(future, on_opened=opened),
+              lambda future: window.files.finish_open(future, on_opened=opened),
               label="Opening…")
 
     from ui.mainwindow import MainWindow
@@ -62,7 +62,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 
     def opened() -> None:
         if args.exit_when_shown:
-            window.notes_view.viewport().repaint()
+            window.evidence.notes_view.viewport().repaint()
             print(f"shown {time.perf_counter() - STARTED:.3f}", flush=True)
             QTimer.singleShot(0, window.close)
         elif args.screenshots:

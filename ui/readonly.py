@@ -32,7 +32,9 @@ from ui.dialogs.already_open import ask_open_read_only
 from ui.session import holder_text
 
 if TYPE_CHECKING:
-    from ui.mainwindow import MainWindow
+    from PySide6.QtWidgets import QMainWindow
+
+    from ui.host import Host
     from ui.session import Session
 
 #: What the findings board says while the file is read-only.
@@ -142,50 +144,50 @@ class ReadOnlyBanner(QToolBar):
 
 
 class ReadOnlyMode(QObject):
-    """The read-only side of opening files, installed on one main window."""
+    """The read-only side of opening files, installed on one main window: the banner
+    across its top while the open file is read-only."""
 
-    def __init__(self, window: MainWindow) -> None:
+    def __init__(self, host: Host, window: QMainWindow) -> None:
         super().__init__(window)
-        self.window = window
+        self.host = host
         self.banner = ReadOnlyBanner(window)
         window.addToolBar(Qt.ToolBarArea.TopToolBarArea, self.banner)
         self.banner.hide()
         self.banner.edit_requested.connect(self.edit_here)
+        host.session_opened.connect(lambda: self.session_installed(host.session))
+        host.session_closed.connect(self.banner.hide)
 
     def refused(self, err: AlreadyOpen, on_opened: Callable[[], None] | None = None) -> None:
         """The file is open for writing elsewhere: say by whom, and offer it read-only."""
-        if ask_open_read_only(self.window, err):
-            self.window.open_file(err.path, read_only=True, holder=err.holder,
-                                  on_opened=on_opened)
+        if ask_open_read_only(self.host.window(), err):
+            self.host.open_file(err.path, read_only=True, holder=err.holder,
+                                on_opened=on_opened)
 
-    def session_installed(self, session: Session) -> None:
-        if session.writable:
+    def session_installed(self, session: Session | None) -> None:
+        if session is None or session.writable:
             self.banner.hide()
             return
         self.banner.say(banner_text(session.read_only_reason or "the file cannot be written",
                                     session.holder), can_edit=session.holder is not None)
         self.banner.show()
 
-    def session_closed(self) -> None:
-        self.banner.hide()
-
     def holder_left(self) -> None:
         """The app that had the file open for writing closed it."""
-        session = self.window.session
+        session = self.host.session
         if session is not None and session.holder is not None:
             self.banner.say(left_text(session.holder), can_edit=True)
 
     def edit_here(self) -> None:
         """Open the file read-only here for writing, if nobody has it open for writing now."""
-        session = self.window.session
+        session = self.host.session
         if session is None:
             return
-        self.window.open_file(session.path, on_refused=self._still_open)
+        self.host.open_file(session.path, on_refused=self._still_open)
 
     def _still_open(self, err: AlreadyOpen) -> None:
-        session = self.window.session
+        session = self.host.session
         if session is not None and err.holder is not None:
             session.holder = err.holder
             session.read_only_reason = f"this inspection is {holder_text(err.holder)}"
             self.session_installed(session)
-        self.window.statusBar().showMessage(f"Still open elsewhere: {err}.", 8000)
+        self.host.statusBar().showMessage(f"Still open elsewhere: {err}.", 8000)

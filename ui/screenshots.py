@@ -42,28 +42,28 @@ def take(window: object, folder: Path) -> None:
     def pose_main() -> None:
         w.showNormal()
         w.resize(1560, 940)
-        w.tabs.setCurrentIndex(0)
-        w.search.setText("strategy discussion")
+        w.evidence.tabs.setCurrentIndex(0)
+        w.evidence.search.setText("strategy discussion")
 
     def pick_note() -> None:
-        w.notes_view.selectRow(0)
-        w.notes_view.setFocus()
+        w.evidence.notes_view.selectRow(0)
+        w.evidence.notes_view.setFocus()
 
     def grab_main() -> None:
         w.grab().save(str(folder / "main-window.png"))
 
     def pose_board() -> None:
-        w.search.clear()
+        w.evidence.search.clear()
         first = w.overview.findings[0].id if w.overview and w.overview.findings else ""
         if first:
-            w.board.select_finding(first)
+            w.evidence.board.select_finding(first)
 
     def grab_board() -> None:
         w.grab().save(str(folder / "findings-board.png"))
 
     def pose_coverage() -> None:
-        w.tabs.setCurrentIndex(1)
-        w.filter_notes(NoteFilter(untagged=True))
+        w.evidence.tabs.setCurrentIndex(1)
+        w.evidence.filter_notes(NoteFilter(untagged=True))
 
     def grab_coverage() -> None:
         w.grab().save(str(folder / "coverage.png"))

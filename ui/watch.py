@@ -5,32 +5,38 @@ Every second the worker asks SQLite for the writer connection's ``PRAGMA data_ve
 (:meth:`ui.session.Session.changed_elsewhere`). SQLite moves it only when another
 connection commits, so this window's own saves never count, and asking costs a few
 microseconds: no query, no busy indicator, and the worker stays idle. When it has moved,
-every view reads again through the usual path (:meth:`MainWindow.apply_changes` with
-:meth:`Changes.all() <fieldwork.model.Changes.all>`): the list keeps its
-selection and scroll position, and the note being typed keeps its text and cursor.
+every view reads again through the usual path (the window's ``apply_changes`` with
+:meth:`Changes.all() <fieldwork.model.Changes.all>`, and this watcher as the initiator):
+the list keeps its selection and scroll position, and the note being typed keeps its text
+and cursor.
 """
 
 from __future__ import annotations
 
 from concurrent.futures import Future
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Protocol
 
 from PySide6.QtCore import QObject, QTimer, Signal
 
-from fieldwork.errors import NotFound
 from fieldwork.model import Changes
 
 if TYPE_CHECKING:
-    from ui.mainwindow import MainWindow
+    from ui.operations import TaskManager
     from ui.session import Session
 
 #: How often to ask whether another program has written the file.
 POLL_MS = 1000
 
-TYPED_OVER = ("This note was also changed in another window or program. Your text is kept "
-              "and saved over that change; History shows both.")
-TYPED_DELETED = ("The note you are writing was deleted in another window or program. Your "
-                 "text is still here: copy it if you need it.")
+
+class WatchHost(Protocol):
+    """What the watcher needs of the window."""
+
+    tasks: TaskManager
+
+    @property
+    def session(self) -> Session | None: ...
+
+    def apply_changes(self, changes: Changes, initiator: object = None) -> None: ...
 
 
 class ChangeWatcher(QObject):
@@ -44,9 +50,9 @@ class ChangeWatcher(QObject):
     shown = Signal()
     holder_left = Signal()
 
-    def __init__(self, window: MainWindow) -> None:
-        super().__init__(window)
-        self.window = window
+    def __init__(self, host: WatchHost, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self.host = host
         self._session: Session | None = None
         self._asking = False
         self._holder_gone = False
@@ -79,11 +85,11 @@ class ChangeWatcher(QObject):
         def ask() -> tuple[bool, bool]:
             return session.changed_elsewhere(), look_for_holder and session.holder_left()
 
-        self.window.tasks.run_quietly(ask, lambda f: self._answered(session, f))
+        self.host.tasks.run_quietly(ask, lambda f: self._answered(session, f))
 
     def _answered(self, session: Session, future: Future[tuple[bool, bool]]) -> None:
         self._asking = False
-        if session is not self._session or self.window.session is not session:
+        if session is not self._session or self.host.session is not session:
             return
         changed, holder_gone = future.result()
         if changed:
@@ -92,16 +98,6 @@ class ChangeWatcher(QObject):
             self._holder_gone = True
             self.holder_left.emit()
 
-    def _show(self, session: Session) -> None:
-        window, editor = self.window, self.window.editor
-        typing = editor.note_id if editor.dirty and not editor.is_new else None
-        window.apply_changes(Changes.all(), self)
-        if typing and editor.note_id == typing and not window.writing:
-            try:
-                note = session.reader.note(typing)
-            except NotFound:
-                window.statusBar().showMessage(TYPED_DELETED, 15000)
-            else:
-                if editor.changed_underneath(note):
-                    window.statusBar().showMessage(TYPED_OVER, 10000)
+    def _show(self, _session: Session) -> None:
+        self.host.apply_changes(Changes.all(), self)
         self.shown.emit()

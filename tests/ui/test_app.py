@@ -17,10 +17,10 @@ def test_no_file_opens_the_sample_made_in_the_data_folder(window: Any, qtbot: An
     from fieldwork import paths
 
     with qtbot.waitSignal(window.overview_applied, timeout=10000):
-        window.open_sample()
+        window.files.open_sample()
     idle()
     assert window.session.path.parent == paths.user_data_dir()
-    assert window.notes_model.rowCount() == 149
+    assert window.evidence.notes_model.rowCount() == 149
     assert "London Borough of Bromley" in window.windowTitle()
     assert "Alison Whitcombe (lead)" in window.windowTitle()
     assert window.saved_label.text() == "Saved"
@@ -33,15 +33,15 @@ def test_create_an_inspection(window: Any, qtbot: Any, idle: Any, tmp_path: Path
         team=[("Lena Lead", Role.LEAD), ("Tom Team", Role.TEAM)], me="Tom Team",
     )
     with qtbot.waitSignal(window.overview_applied, timeout=10000):
-        window.new_inspection(spec)
+        window.files.new_inspection(spec)
     idle()
     assert "Test Borough" in window.windowTitle()
     assert "Tom Team (team)" in window.windowTitle()
-    assert window.notes_model.rowCount() == 0
-    sections = [window.findings_model.item(r, 0).text()
-                for r in range(window.findings_model.rowCount())]
+    assert window.evidence.notes_model.rowCount() == 0
+    sections = [window.evidence.findings_model.item(r, 0).text()
+                for r in range(window.evidence.findings_model.rowCount())]
     assert any(s.startswith("Areas for development") for s in sections)
-    window.close_file()
+    window.files.close_file()
     idle()
     with Store.open(spec.path) as store:
         assert [i.name for i in store.inspectors()] == ["Lena Lead", "Tom Team"]
@@ -97,7 +97,7 @@ def test_not_an_inspection_is_refused(window: Any, idle: Any, tmp_path: Path,
 def test_save_a_copy_gets_its_own_replica(opened: Any, idle: Any, tmp_path: Path) -> None:
     target = tmp_path / "copy.fieldwork"
     saved: list[Path] = []
-    opened.save_a_copy(target, on_saved=saved.append)
+    opened.files.save_a_copy(target, on_saved=saved.append)
     idle()
     assert saved == [target]
     original = opened.session.reader.replica
@@ -113,22 +113,23 @@ def test_geometry_is_remembered(window: Any, settings: Any, qtbot: Any) -> None:
     qtbot.wait(50)
     expected = window.size()
     assert expected != window.sizeHint()
-    window.tabs.setCurrentIndex(1)
+    window.evidence.tabs.setCurrentIndex(1)
     window.close()
     assert settings.bytes_value("window/geometry") is not None
     again = MainWindow(settings)
     qtbot.add_widget(again)
     assert again.size() == expected
-    assert again.tabs.currentIndex() == 1
+    assert again.evidence.tabs.currentIndex() == 1
     again.close()
 
 
 def test_menus_show_shortcuts_and_main_widgets_have_names(window: Any) -> None:
-    assert window.new_note_action.shortcut().toString() == "Ctrl+N"
-    assert window.tag_action.shortcut().toString() == "Ctrl+L"
-    assert window.find_action.shortcut().toString() == "Ctrl+F"
-    for widget in (window.notes_view, window.search, window.board.view, window.coverage.table,
-                   window.filter_view, window.editor.text, window.editor.source):
+    assert window.evidence.new_note_action.shortcut().toString() == "Ctrl+N"
+    assert window.evidence.tag_action.shortcut().toString() == "Ctrl+L"
+    assert window.evidence.find_action.shortcut().toString() == "Ctrl+F"
+    ev = window.evidence
+    for widget in (ev.notes_view, ev.search, ev.board.view, ev.coverage.table,
+                   ev.filter_view, ev.editor.text, ev.editor.source):
         assert widget.accessibleName()
 
 
@@ -155,12 +156,12 @@ def test_a_read_only_file_opens_for_reading(window: Any, idle: Any, qtbot: Any,
             window.open_file(sample_file)
         idle()
         assert window.saved_label.text() == "Read-only"
-        assert not window.new_note_action.isEnabled()
-        assert window.notes_model.rowCount() == 149
-        window.notes_view.selectRow(0)
-        assert window.editor.text.isReadOnly()
+        assert not window.evidence.new_note_action.isEnabled()
+        assert window.evidence.notes_model.rowCount() == 149
+        window.evidence.notes_view.selectRow(0)
+        assert window.evidence.editor.text.isReadOnly()
     finally:
-        window.close_file()
+        window.files.close_file()
         idle()
         sample_file.chmod(0o644)
 

@@ -42,8 +42,8 @@ def heard(opened: Any) -> dict[str, list[Any]]:
 def test_a_text_autosave_updates_the_row_and_counts_nothing(
         opened: Any, qtbot: Any, idle: Any, counted: list[int],
         heard: dict[str, list[Any]]) -> None:
-    opened.notes_view.selectRow(0)
-    editor = opened.editor
+    opened.evidence.notes_view.selectRow(0)
+    editor = opened.evidence.editor
     note_id = editor.note_id
     total = opened.overview.total
     editor.text.setPlainText("Strategy discussion held within a day; minutes on file.")
@@ -55,8 +55,8 @@ def test_a_text_autosave_updates_the_row_and_counts_nothing(
     assert not changes.counts_may_change
     assert initiator is editor
     assert counted == [] and heard["overviews"] == []
-    row = opened.notes_model.row_of(note_id)
-    shown = opened.notes_model.index(row, TEXT_COLUMN).data(Qt.ItemDataRole.DisplayRole)
+    row = opened.evidence.notes_model.row_of(note_id)
+    shown = opened.evidence.notes_model.index(row, TEXT_COLUMN).data(Qt.ItemDataRole.DisplayRole)
     assert shown == "Strategy discussion held within a day; minutes on file."
     assert opened.overview.total == total
     assert opened.saved_label.text() == "Saved"
@@ -67,7 +67,7 @@ def test_a_tag_counts_again(opened: Any, idle: Any, counted: list[int],
     finding = opened.overview.findings[0]
     before = opened.overview.evidence.get(finding.id, {}).get("notes", 0)
     note_id = next(n.id for n in opened.session.reader.notes() if finding.id not in n.findings)
-    opened.link_notes([note_id], finding.id)
+    opened.evidence.link_notes([note_id], finding.id)
     idle()
     (changes, _), = heard["changes"]
     assert changes.counts_may_change
@@ -79,22 +79,24 @@ def test_a_finding_s_new_text_shows_everywhere_without_counting(
         opened: Any, idle: Any, counted: list[int], heard: dict[str, list[Any]]) -> None:
     tagged = next(n for n in opened.session.reader.notes() if n.findings)
     finding_id = tagged.findings[0]
-    opened.show_note(tagged.id)
-    index = opened.findings_model.index_of(finding_id)
-    assert opened.findings_model.setData(index, "Managers review every referral the same day.")
+    opened.evidence.show_note(tagged.id)
+    index = opened.evidence.findings_model.index_of(finding_id)
+    assert opened.evidence.findings_model.setData(
+        index, "Managers review every referral the same day.")
     idle()
     (changes, _), = heard["changes"]
     assert changes.findings == {finding_id} and changes.text_only
     assert counted == []
     assert next(f.text for f in opened.overview.findings if f.id == finding_id) \
         == "Managers review every referral the same day."
-    assert opened.findings_model.index_of(finding_id).data() \
+    assert opened.evidence.findings_model.index_of(finding_id).data() \
         == "Managers review every referral the same day."
-    tags = [opened.editor.tags.item(i).text() for i in range(opened.editor.tags.count())]
+    tag_list = opened.evidence.editor.tags
+    tags = [tag_list.item(i).text() for i in range(tag_list.count())]
     assert any("Managers review every referral" in t for t in tags)
-    row = next(r for r in range(opened.coverage_model.rowCount())
-               if opened.coverage_model.finding_id(r) == finding_id)
-    assert "Managers review every referral" in opened.coverage_model.index(row, 0).data()
+    row = next(r for r in range(opened.evidence.coverage_model.rowCount())
+               if opened.evidence.coverage_model.finding_id(r) == finding_id)
+    assert "Managers review every referral" in opened.evidence.coverage_model.index(row, 0).data()
 
 
 def test_a_change_to_the_inspection_alone_reads_its_heading_not_the_counts(

@@ -87,7 +87,7 @@ def test_resolve_a_conflict_and_undo_it(
     assert finding_text(window) == expected
     assert review.empty.isVisible() and not review.splitter.isVisible()
     assert not window.team.conflicts_button.isVisible()
-    board = window.findings_model.index_of(FINDING_A)
+    board = window.evidence.findings_model.index_of(FINDING_A)
     assert expected in str(board.data())  # the board shows it too
     assert review.undo_button.isEnabled() and "Resolve conflict" in review.undo_button.text()
 

@@ -11,11 +11,11 @@ from ui import undo
 
 
 def select_row(window: Any, row: int) -> str:
-    index = window.notes_model.index(row, 0)
-    window.notes_view.selectionModel().setCurrentIndex(
+    index = window.evidence.notes_model.index(row, 0)
+    window.evidence.notes_view.selectionModel().setCurrentIndex(
         index, QItemSelectionModel.SelectionFlag.ClearAndSelect
         | QItemSelectionModel.SelectionFlag.Rows)
-    return str(window.notes_model.note_id(row))
+    return str(window.evidence.notes_model.note_id(row))
 
 
 def test_history_shows_an_edit_with_before_and_after(
@@ -28,7 +28,7 @@ def test_history_shows_an_edit_with_before_and_after(
     after = before.replace(" ", " carefully ", 1)
     window.push(undo.EditNote(window.run, note_id, {"text": before}, {"text": after}))
     idle()
-    window.notes_view.setFocus()
+    window.evidence.notes_view.setFocus()
     window.team.history_action.trigger()
     dialog = window.team.history_dialog
     qtbot.waitUntil(lambda: dialog.history is not None and dialog.history.row_id == note_id,
@@ -57,7 +57,7 @@ def test_history_follows_the_selection_and_shows_findings(
     second = select_row(window, 1)
     qtbot.waitUntil(lambda: dialog.history.row_id == second, timeout=10000)
     finding = window.overview.findings[0]
-    window.board.select_finding(finding.id)
+    window.evidence.board.select_finding(finding.id)
     qtbot.waitUntil(lambda: dialog.history.row_id == finding.id, timeout=10000)
     assert dialog.title.text().startswith("Finding in ")
     assert dialog.windowTitle() == "History of the finding"
@@ -71,9 +71,9 @@ def test_history_of_a_finding_edited_on_the_board(
     finding = window.overview.findings[0]
     window.push(undo.EditFinding(window.run, finding.id, finding.text, "Rewritten finding."))
     idle()
-    window.board.select_finding(finding.id)
-    window.board.view.setFocus()
-    assert window.team.history_target() == finding.id
+    window.evidence.board.select_finding(finding.id)
+    window.evidence.board.view.setFocus()
+    assert window.evidence.current_row() == finding.id
     dialog = window.team.show_history()
     qtbot.waitUntil(lambda: dialog.history is not None and dialog.history.row_id == finding.id
                     and len(dialog.history.entries) >= 2, timeout=10000)
@@ -91,14 +91,14 @@ def test_history_is_in_the_notes_lists_context_menu(
     window = opened
     shown: list[QMenu] = []
     monkeypatch.setattr(QMenu, "popup", lambda menu, *_a: shown.append(menu))
-    rect = window.notes_view.visualRect(window.notes_model.index(2, 0))
-    window.notes_view.customContextMenuRequested.emit(rect.center())
+    rect = window.evidence.notes_view.visualRect(window.evidence.notes_model.index(2, 0))
+    window.evidence.notes_view.customContextMenuRequested.emit(rect.center())
     (menu,) = shown
     history = menu.actions()[0]
     assert history.text() == "&History…" and history.isEnabled()
     history.trigger()
     dialog = window.team.history_dialog
-    note_id = window.notes_model.note_id(2)
+    note_id = window.evidence.notes_model.note_id(2)
     qtbot.waitUntil(lambda: dialog.history is not None and dialog.history.row_id == note_id,
                     timeout=10000)
     idle()

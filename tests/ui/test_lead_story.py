@@ -84,7 +84,7 @@ def test_the_leads_story(
     summary = merge.summary_rows()
     assert [row[0] for row in summary] == ["Derek Osei", "Fiona Marchetti", "All packs"]
     assert summary[-1][3] == "2"  # two notes added
-    assert window.notes_model.rowCount() == 151
+    assert window.evidence.notes_model.rowCount() == 151
 
     # 2. The two rewordings are in conflict: settle it with a merged text.
     qtbot.mouseClick(merge.review_button, Qt.MouseButton.LeftButton)
@@ -192,10 +192,11 @@ def test_the_leads_story(
     with qtbot.assertNotEmitted(ws.preview_shown, wait=500):
         qtbot.keyClicks(ws.form.salutation, " and team")
     assert stored(ws)["recipient"]["salutation"] == "Dear Ms Pearson"
-    window.letter.show_evidence()
-    assert window.board.frozen and "Reopen for Re-issue" in window.board.hint.text()
-    assert not window.add_finding_action.isEnabled()
-    window._finding_edited(finding_id, AGREED, AGREED + " Changed after issue.")
+    window.show_page(window.evidence)
+    board = window.evidence.board
+    assert board.frozen and "Reopen for Re-issue" in board.hint.text()
+    assert not window.evidence.add_finding_action.isEnabled()
+    window.evidence.edits.finding_edited(finding_id, AGREED, AGREED + " Changed after issue.")
     idle()
     assert errors_shown[-1][0] == "The letter has been issued"
     assert window.session.reader.finding(finding_id).text == AGREED

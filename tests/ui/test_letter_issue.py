@@ -107,11 +107,11 @@ def test_issuing_freezes_the_letter_and_shows_its_checksum(
     assert ws.pdf == pdf  # the preview shows the issued bytes
 
     # The findings board says why it is frozen; an edit from elsewhere is refused plainly.
-    assert window.board.frozen and "frozen" in window.board.hint.text()
-    assert not window.board.add_button.isEnabled()
-    assert not window.add_finding_action.isEnabled()
+    assert window.evidence.board.frozen and "frozen" in window.evidence.board.hint.text()
+    assert not window.evidence.board.add_button.isEnabled()
+    assert not window.evidence.add_finding_action.isEnabled()
     finding = window.overview.findings[0]
-    window._finding_edited(finding.id, finding.text, finding.text + " Changed.")
+    window.evidence.edits.finding_edited(finding.id, finding.text, finding.text + " Changed.")
     settle(qtbot, ws)
     assert errors_shown[-1][0] == "The letter has been issued"
     assert "Reopen for Re-issue" in errors_shown[-1][1]
@@ -141,8 +141,8 @@ def test_reopen_for_a_reissue(letter: Any, qtbot: Any, answer: Answers) -> None:
         ws.reopen_action.trigger()
     settle(qtbot, ws)
     assert not ws.form.read_only
-    assert not window.board.frozen
-    assert window.add_finding_action.isEnabled()
+    assert not window.evidence.board.frozen
+    assert window.evidence.add_finding_action.isEnabled()
     with qtbot.waitSignal(ws.preview_shown, timeout=5000):
         ws.form.salutation.setFocus()
         qtbot.keyClick(ws.form.salutation, Qt.Key.Key_End)

@@ -214,8 +214,8 @@ def test_clicking_a_check_about_a_finding_shows_it_on_the_board(letter: Any,
                 if "chronologies" in ws.checks.list.item(i).text())
     assert item.text().startswith("✖")
     ws.checks.list.itemActivated.emit(item)
-    assert window.letter.pages.currentIndex() == 0
-    assert window.board.current_finding() == created[0]
+    assert window.pages.currentWidget() is window.evidence
+    assert window.evidence.board.current_finding() == created[0]
 
 
 def test_clicking_a_check_about_a_note_shows_the_note(letter: Any) -> None:
@@ -231,9 +231,10 @@ def test_clicking_a_check_about_a_note_shows_the_note(letter: Any) -> None:
                          "A note is tagged to 1 finding(s) that no longer exist", "note", note.id)
     ws.checks.set_results([result])
     ws.checks.list.itemActivated.emit(ws.checks.item_for(result))
-    assert window.letter.pages.currentIndex() == 0
-    assert window.editor.note_id == note.id
-    assert window.notes_view.currentIndex().row() == window.notes_model.row_of(note.id)
+    assert window.pages.currentWidget() is window.evidence
+    assert window.evidence.editor.note_id == note.id
+    ev = window.evidence
+    assert ev.notes_view.currentIndex().row() == ev.notes_model.row_of(note.id)
 
 
 def test_zoom_rerenders_sharp_pages_and_keeps_the_place(letter: Any, qtbot: Any) -> None:

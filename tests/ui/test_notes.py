@@ -17,8 +17,8 @@ TEXT = "Case BR-09-99999: referral screened within the hour; child seen the same
 def _start_note_with_keyboard(window: Any, qtbot: Any) -> None:
     window.activateWindow()
     qtbot.waitUntil(window.isActiveWindow)
-    qtbot.keyClick(window.notes_view, Qt.Key.Key_N, Qt.KeyboardModifier.ControlModifier)
-    assert window.editor.source.hasFocus()
+    qtbot.keyClick(window.evidence.notes_view, Qt.Key.Key_N, Qt.KeyboardModifier.ControlModifier)
+    assert window.evidence.editor.source.hasFocus()
 
 
 def test_type_a_note_wait_for_autosave_reopen_and_find_it(
@@ -26,7 +26,7 @@ def test_type_a_note_wait_for_autosave_reopen_and_find_it(
 ) -> None:
     path = opened.session.path
     _start_note_with_keyboard(opened, qtbot)
-    editor = opened.editor
+    editor = opened.evidence.editor
     editor.source.setCurrentIndex(editor.source.findData(SourceType.CASE_RECORD.value))
     qtbot.keyClick(editor.source, Qt.Key.Key_Tab)
     assert editor.subject.hasFocus()
@@ -54,53 +54,53 @@ def test_type_a_note_wait_for_autosave_reopen_and_find_it(
 
 
 def test_focus_change_saves_at_once(opened: Any, qtbot: Any, idle: Any) -> None:
-    opened.new_note()
-    qtbot.keyClicks(opened.editor.text, "Observed a duty manager reviewing contacts.")
-    opened.search.setFocus()
+    opened.evidence.new_note()
+    qtbot.keyClicks(opened.evidence.editor.text, "Observed a duty manager reviewing contacts.")
+    opened.evidence.search.setFocus()
     idle()
-    assert opened.editor.status.text() == "Saved"
+    assert opened.evidence.editor.status.text() == "Saved"
     assert opened.session.reader.count_notes() == 150
 
 
 def test_editing_a_note_autosaves_and_undo_restores_it(opened: Any, qtbot: Any,
                                                        idle: Any) -> None:
-    opened.notes_view.selectRow(0)
-    note_id = opened.editor.note_id
+    opened.evidence.notes_view.selectRow(0)
+    note_id = opened.evidence.editor.note_id
     before = opened.session.reader.note(note_id).text
-    opened.editor.text.setFocus()
-    opened.editor.text.moveCursor(opened.editor.text.textCursor().MoveOperation.End)
-    qtbot.keyClicks(opened.editor.text, " Checked again.")
-    opened.notes_view.setFocus()
+    opened.evidence.editor.text.setFocus()
+    opened.evidence.editor.text.moveCursor(opened.evidence.editor.text.textCursor().MoveOperation.End)
+    qtbot.keyClicks(opened.evidence.editor.text, " Checked again.")
+    opened.evidence.notes_view.setFocus()
     idle()
     assert opened.session.reader.note(note_id).text == before + " Checked again."
     opened.undo()
     idle()
     assert opened.session.reader.note(note_id).text == before
-    assert opened.editor.text.toPlainText() == before
+    assert opened.evidence.editor.text.toPlainText() == before
     opened.redo()
     idle()
-    assert opened.editor.text.toPlainText() == before + " Checked again."
+    assert opened.evidence.editor.text.toPlainText() == before + " Checked again."
 
 
 def test_delete_a_note_with_the_delete_key_and_undo(opened: Any, qtbot: Any,
                                                     idle: Any) -> None:
-    opened.notes_view.selectRow(3)
-    note_id = opened.selected_note_ids()[0]
+    opened.evidence.notes_view.selectRow(3)
+    note_id = opened.evidence.selected_note_ids()[0]
     opened.activateWindow()
-    opened.notes_view.setFocus()
-    qtbot.keyClick(opened.notes_view, Qt.Key.Key_Delete)
+    opened.evidence.notes_view.setFocus()
+    qtbot.keyClick(opened.evidence.notes_view, Qt.Key.Key_Delete)
     idle()
-    assert opened.notes_model.rowCount() == 148
+    assert opened.evidence.notes_model.rowCount() == 148
     assert opened.overview.total == 148
     opened.undo()
     idle()
-    assert opened.notes_model.rowCount() == 149
+    assert opened.evidence.notes_model.rowCount() == 149
     assert opened.session.reader.note(note_id).id == note_id
 
 
 def test_interview_asks_for_the_staff_role(opened: Any, qtbot: Any, idle: Any) -> None:
-    opened.new_note()
-    editor = opened.editor
+    opened.evidence.new_note()
+    editor = opened.evidence.editor
     editor.source.setCurrentIndex(editor.source.findData(SourceType.INTERVIEW.value))
     assert editor.subject_label.text() == "Staff &role:"
     assert not editor.case_button.isVisibleTo(editor)
@@ -122,19 +122,19 @@ def test_a_failed_save_keeps_the_text_and_retries(
         raise DiskFull("t.fieldwork: the disk is full; the last change was not saved")
 
     monkeypatch.setattr(writer, "add_note", full)
-    opened.new_note()
-    qtbot.keyClicks(opened.editor.text, "Words that must not be lost")
-    opened.editor.flush()
+    opened.evidence.new_note()
+    qtbot.keyClicks(opened.evidence.editor.text, "Words that must not be lost")
+    opened.evidence.editor.flush()
     idle()
     assert errors_shown[0][0] == "The disk is full"
-    assert opened.editor.text.toPlainText() == "Words that must not be lost"
-    assert opened.editor.status.text().startswith("Not saved")
+    assert opened.evidence.editor.text.toPlainText() == "Words that must not be lost"
+    assert opened.evidence.editor.status.text().startswith("Not saved")
     assert opened.saved_label.text() == "Not saved"
     monkeypatch.setattr(writer, "add_note", real)
-    qtbot.keyClicks(opened.editor.text, ".")
-    opened.editor.flush()
+    qtbot.keyClicks(opened.evidence.editor.text, ".")
+    opened.evidence.editor.flush()
     idle()
-    assert opened.session.reader.note(opened.editor.note_id).text == (
+    assert opened.session.reader.note(opened.evidence.editor.note_id).text == (
         "Words that must not be lost."
     )
     assert opened.saved_label.text() == "Saved"
@@ -154,33 +154,33 @@ def test_case_tracking_form_records_an_urgent_referral(opened: Any, qtbot: Any, 
         return 1
 
     monkeypatch.setattr(CaseDialog, "exec", fill)
-    opened.edit_case("BR-09-77777")
+    opened.evidence.edit_case("BR-09-77777")
     idle()
     case = opened.session.reader.case("BR-09-77777")
     assert case.kind == CaseKind.TRACKED
     assert case.fields["risk"] == "High"
     assert case.urgent is not None and case.urgent["response"] == "Seen the same afternoon"
-    assert "BR-09-77777" in opened.editor._case_names.stringList()
+    assert "BR-09-77777" in opened.evidence.editor._case_names.stringList()
 
 
 def test_filters_have_counts_and_narrow_the_list(opened: Any, idle: Any) -> None:
-    item = opened.filter_model.find_key("source:interview")
+    item = opened.evidence.filter_model.find_key("source:interview")
     assert item is not None
     assert item.index().siblingAtColumn(1).data() == "30"
-    opened.filter_view.setCurrentIndex(item.index())
+    opened.evidence.filter_view.setCurrentIndex(item.index())
     idle()
-    assert opened.notes_model.rowCount() == 30
-    assert opened.notes_model.where == NoteFilter(source=SourceType.INTERVIEW)
-    untagged = opened.filter_model.find_key("untagged")
-    opened.filter_view.setCurrentIndex(untagged.index())
+    assert opened.evidence.notes_model.rowCount() == 30
+    assert opened.evidence.notes_model.where == NoteFilter(source=SourceType.INTERVIEW)
+    untagged = opened.evidence.filter_model.find_key("untagged")
+    opened.evidence.filter_view.setCurrentIndex(untagged.index())
     idle()
-    assert opened.notes_model.rowCount() == opened.overview.untagged == 12
+    assert opened.evidence.notes_model.rowCount() == opened.overview.untagged == 12
 
 
 def test_sorting_by_a_column(opened: Any, idle: Any) -> None:
-    opened.notes_view.sortByColumn(1, Qt.SortOrder.AscendingOrder)
+    opened.evidence.notes_view.sortByColumn(1, Qt.SortOrder.AscendingOrder)
     idle()
-    names = [opened.notes_model.index(r, 1).data() for r in range(149)]
+    names = [opened.evidence.notes_model.index(r, 1).data() for r in range(149)]
     assert names == sorted(names)
 
 

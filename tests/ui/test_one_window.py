@@ -19,8 +19,9 @@ from fieldwork import lock
 from fieldwork.store import Store
 from tests.helpers import holder as holder_process
 from tests.ui.conftest import Questions
+from ui.evidence.refresh import TYPED_OVER
 from ui.readonly import BOARD_READ_ONLY
-from ui.watch import POLL_MS, TYPED_OVER
+from ui.watch import POLL_MS
 
 REPO = Path(__file__).resolve().parents[2]
 #: Another program's change shows within about two seconds (the poll is every second;
@@ -59,13 +60,14 @@ def open_and_wait(window: Any, qtbot: Any, idle: Any, path: Path, **kwargs: Any)
 
 
 def write_actions_off(window: Any) -> None:
-    for a in (window.new_note_action, window.tag_action, window.delete_note_action,
-              window.add_finding_action, window.identity_action, window.team.merge_action,
+    ev = window.evidence
+    for a in (ev.new_note_action, ev.tag_action, ev.delete_note_action,
+              ev.add_finding_action, window.files.identity_action, window.team.merge_action,
               window.undo_action, window.redo_action):
         assert not a.isEnabled(), a.text()
-    assert window.board.frozen and window.board.hint.text() == BOARD_READ_ONLY
-    assert not window.notes_view.dragEnabled()
-    assert not window.board.view.acceptDrops()
+    assert window.evidence.board.frozen and window.evidence.board.hint.text() == BOARD_READ_ONLY
+    assert not window.evidence.notes_view.dragEnabled()
+    assert not window.evidence.board.view.acceptDrops()
     assert window.saved_label.text() == "Read-only"
 
 
@@ -92,15 +94,15 @@ def test_a_file_open_in_another_app_is_offered_read_only_and_says_by_whom(
     assert banner.edit_button.isVisible()
     assert banner.geometry().top() < window.menuBar().geometry().bottom() + 5
     write_actions_off(window)
-    window.new_note_action.trigger()
-    window.notes_view.selectRow(0)
-    assert window.editor.text.isReadOnly()
+    window.evidence.new_note_action.trigger()
+    window.evidence.notes_view.selectRow(0)
+    assert window.evidence.editor.text.isReadOnly()
     ws = window.letter.workspace
     qtbot.waitUntil(lambda: ws.snapshot is not None, timeout=10000)
     assert ws.form.read_only
     assert not ws.issue_action.isEnabled() and not ws.qa_action.isEnabled()
     assert ws.export_action.isEnabled()  # reading and printing stay
-    assert window.notes_model.rowCount() == 149
+    assert window.evidence.notes_model.rowCount() == 149
     assert errors_shown == []
     # The holder's lock is untouched.
     assert lock.holder_of(sample_file) == who and not lock.is_locked_here(sample_file)
@@ -143,8 +145,8 @@ def test_when_the_other_app_closes_the_file_it_can_be_opened_for_editing(
     idle()
     assert window.session.writable and window.session.lock is not None
     assert not banner.isVisible()
-    assert window.new_note_action.isEnabled() and window.team.merge_action.isEnabled()
-    assert not window.board.frozen and window.notes_view.dragEnabled()
+    assert window.evidence.new_note_action.isEnabled() and window.team.merge_action.isEnabled()
+    assert not window.evidence.board.frozen and window.evidence.notes_view.dragEnabled()
     assert window.saved_label.text() == "Saved"
     assert lock.is_locked_here(sample_file)
 
@@ -180,12 +182,13 @@ def test_a_second_window_here_is_offered_read_only_and_the_same_window_is_told(
             "Changes made there appear here within a few seconds.")
         write_actions_off(second)
         # A note written in the first window shows in the second.
-        window.new_note()
-        qtbot.keyClicks(window.editor.text, "Written in the first window.")
-        window.editor.flush()
+        window.evidence.new_note()
+        qtbot.keyClicks(window.evidence.editor.text, "Written in the first window.")
+        window.evidence.editor.flush()
         idle()
-        qtbot.waitUntil(lambda: second.notes_model.rowCount() == 150, timeout=SHOWN_WITHIN_MS)
-        window.close_file()
+        qtbot.waitUntil(lambda: second.evidence.notes_model.rowCount() == 150,
+                        timeout=SHOWN_WITHIN_MS)
+        window.files.close_file()
         idle()
         assert not lock.lock_path(sample_file).exists()
         qtbot.waitUntil(lambda: "has closed" in second.read_only.banner.text,
@@ -219,7 +222,7 @@ def test_closing_the_file_or_the_window_releases_the_lock(
 ) -> None:
     open_and_wait(window, qtbot, idle, sample_file)
     assert lock.lock_path(sample_file).exists()
-    window.close_file()
+    window.files.close_file()
     idle()
     assert not lock.lock_path(sample_file).exists()
     assert not lock.is_locked_here(sample_file)
@@ -259,7 +262,7 @@ def test_a_read_only_file_shows_the_store_s_reason(
         assert not lock.lock_path(sample_file).exists()  # nothing to hold
         write_actions_off(window)
     finally:
-        window.close_file()
+        window.files.close_file()
         idle()
         sample_file.chmod(0o644)
 
@@ -275,7 +278,7 @@ def test_the_command_line_and_the_sample_take_the_same_path(
     questions.answer = "Open Read-Only"
     opened: list[bool] = []
     with qtbot.waitSignal(window.overview_applied, timeout=10000):
-        window.finish_open(future, on_opened=lambda: opened.append(True))
+        window.files.finish_open(future, on_opened=lambda: opened.append(True))
     idle()
     assert opened == [True]
     assert "by Derek Osei" in questions.asked[0][0]
@@ -290,7 +293,7 @@ def test_save_a_copy_never_replaces_an_inspection_file(
     before = other.read_bytes()
     proc = holder_process.start(other, "Derek Osei")
     try:
-        opened.save_a_copy(other)
+        opened.files.save_a_copy(other)
         idle()
     finally:
         holder_process.stop(proc)
@@ -342,7 +345,7 @@ def test_polling_is_quiet_and_stops_when_the_file_closes(
     assert len(polls) >= 2
     assert all(idle_throughout) and busy == []
     assert opened.watcher.active
-    opened.close_file()
+    opened.files.close_file()
     idle()
     assert not opened.watcher.active
     count = len(polls)
@@ -354,10 +357,10 @@ def test_a_note_added_by_the_cli_shows_while_a_new_note_is_typed(
     opened: Any, qtbot: Any, idle: Any,
 ) -> None:
     path = opened.session.path
-    opened.notes_view.selectRow(3)
-    selected = opened.selected_note_ids()
-    opened.new_note()
-    editor = opened.editor
+    opened.evidence.notes_view.selectRow(3)
+    selected = opened.evidence.selected_note_ids()
+    opened.evidence.new_note()
+    editor = opened.evidence.editor
     typed = "Typed while the command line writes."
     qtbot.keyClicks(editor.text, typed)
     mine = editor.note_id
@@ -365,7 +368,7 @@ def test_a_note_added_by_the_cli_shows_while_a_new_note_is_typed(
                                 "--source", "interview", "--role", "Team manager",
                                 "--at", "2009-06-24T08:00", "--text",
                                 "Added from the command line."))
-    qtbot.waitUntil(lambda: opened.notes_model.row_of(note_id) is not None,
+    qtbot.waitUntil(lambda: opened.evidence.notes_model.row_of(note_id) is not None,
                     timeout=SHOWN_WITHIN_MS)
     qtbot.waitUntil(lambda: opened.overview.total >= 150, timeout=SHOWN_WITHIN_MS)
     assert editor.note_id == mine
@@ -376,29 +379,29 @@ def test_a_note_added_by_the_cli_shows_while_a_new_note_is_typed(
     with Store.open(path) as store:
         texts = {n.text for n in store.notes()}
     assert {typed, "Added from the command line."} <= texts
-    assert opened.notes_model.rowCount() == 151
-    assert opened.selected_note_ids() == [] or opened.selected_note_ids() == selected
+    assert opened.evidence.notes_model.rowCount() == 151
+    assert opened.evidence.selected_note_ids() in ([], selected)
 
 
 def test_the_note_being_read_and_the_list_follow_another_program(
     opened: Any, qtbot: Any, idle: Any,
 ) -> None:
     path = opened.session.path
-    opened.notes_view.selectRow(5)
-    note_id = opened.editor.note_id
-    scroll = opened.notes_view.verticalScrollBar().value()
+    opened.evidence.notes_view.selectRow(5)
+    note_id = opened.evidence.editor.note_id
+    scroll = opened.evidence.notes_view.verticalScrollBar().value()
     finish(qtbot, cli("note", "edit", str(path), note_id, "--text", "Rewritten elsewhere."))
-    qtbot.waitUntil(lambda: opened.editor.text.toPlainText() == "Rewritten elsewhere.",
+    qtbot.waitUntil(lambda: opened.evidence.editor.text.toPlainText() == "Rewritten elsewhere.",
                     timeout=SHOWN_WITHIN_MS)
 
     def listed() -> str:
-        row = opened.notes_model.row_of(note_id)
-        found = opened.notes_model.note_row(row) if row is not None else None
+        row = opened.evidence.notes_model.row_of(note_id)
+        found = opened.evidence.notes_model.note_row(row) if row is not None else None
         return found.text if found else ""
 
     qtbot.waitUntil(lambda: listed() == "Rewritten elsewhere.", timeout=SHOWN_WITHIN_MS)
-    assert opened.selected_note_ids() == [note_id]
-    assert opened.notes_view.verticalScrollBar().value() == scroll
+    assert opened.evidence.selected_note_ids() == [note_id]
+    assert opened.evidence.notes_view.verticalScrollBar().value() == scroll
     # A new finding from elsewhere reaches the board and the letter on show.
     opened.letter.show_letter()
     finish(qtbot, cli("finding", "add", str(path), "--section", "satisfactory", "--text",
@@ -409,19 +412,19 @@ def test_the_note_being_read_and_the_list_follow_another_program(
     qtbot.waitUntil(lambda: ws.snapshot is not None and any(
         f.text == "Added from the command line." for f in ws.snapshot.data.findings),
         timeout=10000)
-    opened.letter.show_evidence()
+    opened.show_page(opened.evidence)
     # And deleted elsewhere, the note being read goes.
     finish(qtbot, cli("note", "delete", str(path), note_id))
-    qtbot.waitUntil(lambda: opened.editor.note_id is None, timeout=SHOWN_WITHIN_MS)
+    qtbot.waitUntil(lambda: opened.evidence.editor.note_id is None, timeout=SHOWN_WITHIN_MS)
 
 
 def test_a_note_changed_elsewhere_while_typed_keeps_the_typing(
     opened: Any, qtbot: Any, idle: Any,
 ) -> None:
     path = opened.session.path
-    editor = opened.editor
+    editor = opened.evidence.editor
     editor._timer.setInterval(60000)  # a long sentence: no pause to save at
-    opened.notes_view.selectRow(2)
+    opened.evidence.notes_view.selectRow(2)
     note_id = editor.note_id
     editor.text.setFocus()
     editor.text.moveCursor(editor.text.textCursor().MoveOperation.End)
@@ -449,7 +452,7 @@ def test_a_read_only_window_follows_the_writers(
     open_and_wait(window, qtbot, idle, sample_file)
     note_id = finish(qtbot, cli("note", "add", str(sample_file), "--author", "Derek Osei",
                                 "--source", "other", "--text", "Written while read here."))
-    qtbot.waitUntil(lambda: window.notes_model.row_of(note_id) is not None,
+    qtbot.waitUntil(lambda: window.evidence.notes_model.row_of(note_id) is not None,
                     timeout=SHOWN_WITHIN_MS)
     assert window.saved_label.text() == "Read-only"
 
@@ -469,24 +472,24 @@ def test_the_cli_and_the_app_writing_at_once_lose_nothing(
     )
     proc = subprocess.Popen([sys.executable, "-c", script, str(path)], cwd=REPO,
                             stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
-    editor = opened.editor
+    editor = opened.evidence.editor
     written: list[str] = []
     for i in range(20):
-        opened.new_note()
+        opened.evidence.new_note()
         qtbot.keyClicks(editor.text, f"app note {i}")
         written.append(editor.note_id)
-        opened.notes_view.setFocus()  # leaving the editor saves
+        opened.evidence.notes_view.setFocus()  # leaving the editor saves
         qtbot.wait(15)
-    opened.notes_view.selectRow(0)
-    first = opened.editor.note_id
-    opened.delete_notes()
+    opened.evidence.notes_view.selectRow(0)
+    first = opened.evidence.editor.note_id
+    opened.evidence.delete_notes()
     opened.undo()  # the undo path writes too
     qtbot.waitUntil(lambda: proc.poll() is not None, timeout=60000)
     _, err = proc.communicate()
     assert proc.returncode == 0, err
     idle()
-    qtbot.waitUntil(lambda: opened.notes_model.rowCount() == 199, timeout=SHOWN_WITHIN_MS)
-    opened.close_file()
+    qtbot.waitUntil(lambda: opened.evidence.notes_model.rowCount() == 199, timeout=SHOWN_WITHIN_MS)
+    opened.files.close_file()
     idle()
     with Store.open(path) as store:
         assert store.integrity_check() == "ok"

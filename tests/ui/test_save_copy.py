@@ -23,7 +23,7 @@ def test_save_a_copy_over_another_inspection_is_refused_and_changes_nothing(
         elsewhere.add_note(author="Tom Team", source="other", text="only in the log")
         before = {p: digest(p) for p in (other, Path(f"{other}-wal"), Path(f"{other}-shm"))}
         saved: list[Path] = []
-        opened.save_a_copy(other, on_saved=saved.append)
+        opened.files.save_a_copy(other, on_saved=saved.append)
         idle()
         assert saved == []
         assert errors_shown and errors_shown[-1][0] == "Fieldwork will not write over that file"
@@ -38,7 +38,7 @@ def test_save_a_copy_over_itself_is_refused(
     opened: Any, idle: Any, errors_shown: list[tuple[str, str]]
 ) -> None:
     path = opened.session.path
-    opened.save_a_copy(path)
+    opened.files.save_a_copy(path)
     idle()
     assert errors_shown and "different file name" in errors_shown[-1][1]
     assert opened.session.writer.integrity_check() == "ok"
@@ -50,7 +50,7 @@ def test_save_a_copy_replaces_a_file_that_is_not_evidence(
     target = tmp_path / "old.fieldwork"
     target.write_text("some notes of mine, not an inspection")
     saved: list[Path] = []
-    opened.save_a_copy(target, on_saved=saved.append)
+    opened.files.save_a_copy(target, on_saved=saved.append)
     idle()
     assert saved == [target]
     with Store.open(target) as copy:

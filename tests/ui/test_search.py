@@ -13,30 +13,31 @@ from ui.widgets.highlight import HIGHLIGHT
 
 
 def test_search_as_you_type_highlights_matches(opened: Any, qtbot: Any, idle: Any) -> None:
-    with qtbot.waitSignal(opened.search_shown, timeout=5000,
+    with qtbot.waitSignal(opened.evidence.search_shown, timeout=5000,
                           check_params_cb=lambda q: q == "strategy disc"):
         opened.activateWindow()
-        qtbot.keyClick(opened.notes_view, Qt.Key.Key_F, Qt.KeyboardModifier.ControlModifier)
-        assert opened.search.hasFocus()
-        qtbot.keyClicks(opened.search, "strategy disc")
+        qtbot.keyClick(opened.evidence.notes_view, Qt.Key.Key_F,
+                       Qt.KeyboardModifier.ControlModifier)
+        assert opened.evidence.search.hasFocus()
+        qtbot.keyClicks(opened.evidence.search, "strategy disc")
     idle()
-    model = opened.notes_model
+    model = opened.evidence.notes_model
     assert model.searching
     assert 0 < model.rowCount() < 149
     snippet = model.index(0, 4).data(SNIPPET_ROLE)
     assert MARK_OPEN in snippet and MARK_CLOSE in snippet
     assert MARK_OPEN not in model.index(0, 4).data()
-    assert "Search:" in opened.filter_label.text()
+    assert "Search:" in opened.evidence.filter_label.text()
 
     # The list paints the matches on the highlight colour.
-    image = opened.notes_view.viewport().grab().toImage()
+    image = opened.evidence.notes_view.viewport().grab().toImage()
     colours = {image.pixelColor(x, y).name()
                for x in range(0, image.width(), 2) for y in range(0, min(image.height(), 60))}
     assert QColor(HIGHLIGHT).name() in colours
 
     # And the note shows them too.
-    opened.notes_view.selectRow(0)
-    marks = opened.editor.text.extraSelections()
+    opened.evidence.notes_view.selectRow(0)
+    marks = opened.evidence.editor.text.extraSelections()
     assert marks
     words = {m.cursor.selectedText().lower() for m in marks}
     assert words & {"strategy", "discussion", "discussions"}
@@ -44,34 +45,34 @@ def test_search_as_you_type_highlights_matches(opened: Any, qtbot: Any, idle: An
 
 def test_clearing_the_search_shows_the_filtered_list_again(opened: Any, qtbot: Any,
                                                            idle: Any) -> None:
-    with qtbot.waitSignal(opened.search_shown, timeout=5000):
-        opened.search.setText("police")
+    with qtbot.waitSignal(opened.evidence.search_shown, timeout=5000):
+        opened.evidence.search.setText("police")
     idle()
-    with qtbot.waitSignal(opened.search_shown, timeout=5000):
-        opened.search.clear()
+    with qtbot.waitSignal(opened.evidence.search_shown, timeout=5000):
+        opened.evidence.search.clear()
     idle()
-    assert not opened.notes_model.searching
-    assert opened.notes_model.rowCount() == 149
-    assert opened.editor.text.extraSelections() == []
+    assert not opened.evidence.notes_model.searching
+    assert opened.evidence.notes_model.rowCount() == 149
+    assert opened.evidence.editor.text.extraSelections() == []
 
 
 def test_matching_findings_are_marked_on_the_board(opened: Any, qtbot: Any,
                                                    idle: Any) -> None:
     from ui.models.findings import SEARCH_ROLE
 
-    with qtbot.waitSignal(opened.search_shown, timeout=5000):
-        opened.search.setText("Laming")
+    with qtbot.waitSignal(opened.evidence.search_shown, timeout=5000):
+        opened.evidence.search.setText("Laming")
     idle()
     finding = next(f for f in opened.overview.findings if "Laming" in f.text)
-    assert opened.findings_model.index_of(finding.id).data(SEARCH_ROLE) is True
-    assert "1 finding" in opened.filter_label.text()
+    assert opened.evidence.findings_model.index_of(finding.id).data(SEARCH_ROLE) is True
+    assert "1 finding" in opened.evidence.filter_label.text()
 
 
 def test_a_stale_query_is_skipped(opened: Any, qtbot: Any, idle: Any) -> None:
     shown: list[str] = []
-    opened.search_shown.connect(shown.append)
+    opened.evidence.search_shown.connect(shown.append)
     for text in ("s", "st", "str", "stra", "strat"):
-        opened.search.setText(text)
+        opened.evidence.search.setText(text)
     idle()
     assert shown[-1] == "strat"
     assert len(shown) < 5

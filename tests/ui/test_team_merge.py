@@ -65,7 +65,7 @@ def test_merging_two_packs_shows_what_came_from_whom(
     listed = dialog.conflict_list.topLevelItem(0)
     assert listed.text(0).startswith("Finding in Strengths: “Most referrals")
     assert listed.text(1) == "Fiona Marchetti (shown now) and Derek Osei"
-    assert window.notes_model.rowCount() == 4
+    assert window.evidence.notes_model.rowCount() == 4
     assert window.team.conflicts_button.isVisible()
     assert "1 conflict" in window.team.conflicts_button.text()
     # The review opens from the summary.
@@ -133,7 +133,7 @@ def test_a_bad_pack_is_refused_with_its_reason_and_changes_nothing(
                              "it was.")]
     assert dialog.pages.currentIndex() == 0 and dialog.merge_button.isEnabled()
     assert file_digest(copy) == before
-    assert window.notes_model.rowCount() == 2
+    assert window.evidence.notes_model.rowCount() == 2
 
 
 def test_a_pack_from_this_copy_itself_merges_as_nothing_new(

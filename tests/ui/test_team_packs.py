@@ -103,7 +103,7 @@ def test_join_from_the_leads_pack_as_a_team_member(
     assert window.session.path == target
     assert window.overview.me.name == "Derek Osei"
     assert "Derek Osei (team)" in window.windowTitle()
-    assert window.notes_model.rowCount() == 2
+    assert window.evidence.notes_model.rowCount() == 2
     assert window.team.export_action.isEnabled()
     assert window.team.remembered_passphrase() == PASSPHRASE
     assert window.session.reader.me != LEAD

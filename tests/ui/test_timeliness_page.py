@@ -24,7 +24,7 @@ def show_page(window: Any, qtbot: Any) -> Any:
     page = window.timeliness.view
     with qtbot.waitSignal(page.computed, timeout=10000):
         qtbot.keyClick(window, Qt.Key.Key_4, Qt.KeyboardModifier.ControlModifier)
-    assert window.letter.pages.currentWidget() is page
+    assert window.pages.currentWidget() is page
     return page
 
 
@@ -117,17 +117,17 @@ def test_click_a_case_to_see_its_record_and_notes(opened: Any, qtbot: Any) -> No
                 if "start date on ICS" in page.notes.item(i).text())
     page.notes.setCurrentItem(item)
     page.notes.itemActivated.emit(item)
-    assert window.letter.pages.currentIndex() == 0
-    assert window.editor.note_id == item.data(Qt.ItemDataRole.UserRole + 80)
+    assert window.pages.currentWidget() is window.evidence
+    assert window.evidence.editor.note_id == item.data(Qt.ItemDataRole.UserRole + 80)
 
     # Back (nothing changed, so nothing to compute), and the case's notes shown in the
     # Evidence page's list.
     qtbot.keyClick(window, Qt.Key.Key_4, Qt.KeyboardModifier.ControlModifier)
-    assert window.letter.pages.currentWidget() is page and page.idle
+    assert window.pages.currentWidget() is page and page.idle
     page.select_case("BR-09-02815")
     qtbot.mouseClick(page.evidence_button, Qt.MouseButton.LeftButton)
-    qtbot.waitUntil(lambda: window.notes_model.rowCount() == len(texts), timeout=5000)
-    assert "BR-09-02815" in window.filter_label.text()
+    qtbot.waitUntil(lambda: window.evidence.notes_model.rowCount() == len(texts), timeout=5000)
+    assert "BR-09-02815" in window.evidence.filter_label.text()
 
 
 def test_show_only_the_cases_counted_differently(opened: Any, qtbot: Any) -> None:
@@ -188,8 +188,8 @@ def test_the_draft_finding_button_writes_an_undoable_finding_with_its_evidence(
 
     # The link in the verdict shows it on the board.
     page._link(f"finding:{finding_id}")
-    assert window.letter.pages.currentIndex() == 0
-    assert window.board.current_finding() == finding_id
+    assert window.pages.currentWidget() is window.evidence
+    assert window.evidence.board.current_finding() == finding_id
 
 
 def test_the_page_refreshes_when_a_case_changes(
@@ -204,7 +204,7 @@ def test_the_page_refreshes_when_a_case_changes(
     assert table_text(page.figures)[0][2:5] == ["26", "19", "73%"]
     # Undoable like other edits? A case edit goes through the case form's write; the
     # figures follow any change, also one made while the page is hidden.
-    window.letter.show_evidence()
+    window.show_page(window.evidence)
     fields = dict(fields, assessment_completed="2009-03-01")
     window.run(CoreOp(None, lambda store: store.edit_case(case.id, fields=fields)))
     idle()
@@ -250,7 +250,7 @@ def test_no_draft_once_the_letter_is_issued_or_when_read_only(
 
 def test_closing_the_file_empties_the_page(opened: Any, qtbot: Any) -> None:
     page = show_page(opened, qtbot)
-    opened.close_file()
+    opened.files.close_file()
     assert page.figures.model().rowCount() == 0
     assert page.cases.model().rowCount() == 0
     assert not page.draft_button.isEnabled() and not page.refresh_button.isEnabled()

@@ -25,7 +25,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Protocol, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from PySide6.QtCore import QSizeF, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QGuiApplication, QImage, QKeySequence, QShowEvent
@@ -39,14 +39,13 @@ from PySide6.QtWidgets import (
     QPushButton,
     QSizePolicy,
     QSplitter,
-    QStatusBar,
     QToolButton,
     QVBoxLayout,
     QWidget,
 )
 
 from fieldwork.errors import FieldworkError
-from fieldwork.model import Changes, Finding, Inspection, LetterState
+from fieldwork.model import Changes, LetterState
 from ui import core_shims
 from ui.actions import make_action
 from ui.errors import show_error
@@ -66,12 +65,13 @@ from ui.letter.work import (
     read_snapshot,
     readiness,
 )
-from ui.operations import EXPORT, LETTER, CoreOp, Op, TaskManager
+from ui.operations import EXPORT, LETTER, CoreOp, Op
 from ui.session import template_names
 
 if TYPE_CHECKING:
     from fieldwork.checks import CheckResult
     from fieldwork.store import Store
+    from ui.host import Host
     from ui.session import Session
 
 T = TypeVar("T")
@@ -87,19 +87,6 @@ BANNER = {
     LetterState.QA: ("IN QA", "#8a5300", "#fbf0dc"),
     LetterState.ISSUED: ("ISSUED", "#1b6e35", "#e3f3e7"),
 }
-
-
-class LetterHost(Protocol):
-    """What the workspace needs from its window (the main window has it all)."""
-
-    session: Session | None
-    tasks: TaskManager
-
-    def run(self, op: CoreOp[Any]) -> None: ...
-
-    def push(self, command: Any) -> None: ...
-
-    def statusBar(self) -> QStatusBar: ...
 
 
 @dataclass
@@ -161,7 +148,7 @@ class LetterWorkspace(QWidget):
     printed = Signal(int)
     exported = Signal(str)
 
-    def __init__(self, host: LetterHost, parent: QWidget | None = None) -> None:
+    def __init__(self, host: Host, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("letterWorkspace")
         self.host = host
@@ -181,7 +168,6 @@ class LetterWorkspace(QWidget):
         self._frozen = False
         self._printing = False
         self._refresh_started = 0.0
-        self._latest: tuple[Inspection, list[Finding]] | None = None
         self._full = True
         self._render_seconds = 0.0
         #: A read made by the worker straight after a write of the letter's fields.
@@ -346,7 +332,6 @@ class LetterWorkspace(QWidget):
         self.pdf = None
         self._stored = {}
         self._session = self.session
-        self._latest = None
         self._full = True
         self._prefetched = None
         self.preview.clear("The letter is being compiled…")
@@ -374,16 +359,6 @@ class LetterWorkspace(QWidget):
             # A change to the letter's own fields needs only the inspection read again.
             self.refresh(full=bool(changes.everything or changes.notes or changes.findings
                                    or changes.cases or changes.inspectors))
-
-    def catch_up(self, inspection: Inspection, findings: list[Finding]) -> None:
-        """Refresh if the letter's record or findings differ from those shown (a change
-        that came without its ``Changes``). A read under way is compared when it is back."""
-        if self._reading:
-            self._latest = (inspection, findings)
-            return
-        snap = self.snapshot
-        if snap is None or (snap.data.inspection, snap.data.findings) != (inspection, findings):
-            self.refresh()
 
     def showEvent(self, event: QShowEvent) -> None:
         super().showEvent(event)
@@ -480,12 +455,6 @@ class LetterWorkspace(QWidget):
         if isinstance(rendered, Rendered) and shown:
             self._rendered(rendered)  # the pages first: they are what is awaited
         self._apply_snapshot(snap, writes_done=writes_done)
-        if self._latest is not None and (snap.data.inspection, snap.data.findings) \
-                != self._latest:
-            self._latest = None
-            self.refresh(force=True)
-            return
-        self._latest = None
         if not self.isVisible():
             self._stale = True  # compiled when shown
             return

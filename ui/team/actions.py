@@ -1,8 +1,11 @@
-"""The Team menu and the History action, installed on the main window by one hook.
+"""The Team menu and the History action, installed on the window by one hook.
 
-``install_team_actions(window)`` adds: Export My Pack…, Join an Inspection from a Pack…,
+``install_team_actions(host)`` adds: Export My Pack…, Join an Inspection from a Pack…,
 Merge Packs…, Review Conflicts… and History… (Ctrl+H, also in the notes list's and the
 findings board's context menus), and a status-bar button that counts open conflicts.
+Another team action goes in :attr:`TeamActions.menu` (``host.add_session_action`` makes it
+work only while a file is open), and another status-bar item through
+``host.add_status_widget``.
 """
 
 from __future__ import annotations
@@ -12,12 +15,12 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QModelIndex, QObject, QPoint, Qt, Signal
+from PySide6.QtCore import QObject, Qt, Signal
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QMenu, QToolButton
 
 from fieldwork.errors import FieldworkError
-from fieldwork.model import Inspector
+from fieldwork.model import Changes, Inspector
 from fieldwork.packs import PackHeader, PackInfo
 from ui.actions import make_action
 from ui.operations import Op
@@ -29,11 +32,11 @@ from ui.team.messages import show_refusal
 from ui.team.present import local_time
 
 if TYPE_CHECKING:
-    from ui.mainwindow import MainWindow
+    from ui.host import Shell
 
 
 class TeamActions(QObject):
-    """The team's actions on one main window.
+    """The team's actions on one window.
 
     Signals:
         exported(object): a pack was written; carries its :class:`~fieldwork.packs.PackInfo`.
@@ -45,9 +48,10 @@ class TeamActions(QObject):
     joined = Signal(str)
     conflicts_counted = Signal(int)
 
-    def __init__(self, window: MainWindow) -> None:
-        super().__init__(window)
-        self.window = window
+    def __init__(self, host: Shell) -> None:
+        super().__init__(host.window())
+        self.host = host
+        window = host.window()
         self._passphrases: dict[str, str] = {}
         self.merge_dialog: MergeDialog | None = None
         self.conflicts_dialog: ConflictsDialog | None = None
@@ -56,15 +60,20 @@ class TeamActions(QObject):
         self._counting = False
 
         def action(text: str, slot: Callable[[], object], shortcut: str | None = None,
-                   tip: str = "") -> QAction:
-            return make_action(window, text, slot, shortcut, tip, add_to=window)
+                   tip: str = "", *, session: bool = True, writes: bool = False) -> QAction:
+            a = make_action(self, text, slot, shortcut, tip, add_to=window)
+            if session:
+                host.add_session_action(a, writes=writes)
+            return a
 
         self.export_action = action("&Export My Pack…", self.export_pack, None,
                                     "Write an encrypted pack of this copy for the team")
         self.join_action = action("&Join an Inspection from a Pack…", self.join_from_pack, None,
-                                  "Make your own copy of an inspection from the lead's pack")
+                                  "Make your own copy of an inspection from the lead's pack",
+                                  session=False)
         self.merge_action = action("&Merge Packs…", self.merge_packs, "Ctrl+Shift+M",
-                                   "Merge team members' packs into this inspection")
+                                   "Merge team members' packs into this inspection",
+                                   writes=True)
         self.conflicts_action = action("Review &Conflicts…", self.review_conflicts, None,
                                        "Decide between versions two people made")
         self.history_action = action("&History…", self.show_history, "Ctrl+H",
@@ -78,12 +87,7 @@ class TeamActions(QObject):
                 self.menu.addSeparator()
             else:
                 self.menu.addAction(a)
-        bar = window.menuBar()
-        help_menu = next((a for a in bar.actions() if a.text().replace("&", "") == "Help"), None)
-        if help_menu is not None:
-            bar.insertMenu(help_menu, self.menu)
-        else:
-            bar.addMenu(self.menu)
+        host.add_menu(self.menu, "tool")
 
         self.conflicts_button = QToolButton()
         self.conflicts_button.setObjectName("conflictsButton")
@@ -91,29 +95,18 @@ class TeamActions(QObject):
         self.conflicts_button.setToolTip("Review the open conflicts")
         self.conflicts_button.clicked.connect(self.review_conflicts)
         self.conflicts_button.hide()
-        window.statusBar().addPermanentWidget(self.conflicts_button)
+        host.add_status_widget(self.conflicts_button)
 
-        for view, slot in ((window.notes_view, self._notes_menu),
-                           (window.board.view, self._board_menu)):
-            view.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
-            view.customContextMenuRequested.connect(slot)
-        window.notes_view.selectionModel().currentChanged.connect(self._note_current)
-        window.board.finding_selected.connect(self._finding_current)
-        window.session_opened.connect(self._session_opened)
-        window.changes_applied.connect(lambda _c, _i: self.count_conflicts())
-        window.session_opened.connect(self.count_conflicts)
-
-        session_actions = [self.export_action, self.merge_action, self.conflicts_action,
-                           self.history_action]
-        window._file_actions.extend(session_actions)  # enabled while a file is open
-        window.write_actions.append(self.merge_action)  # but not while it is read-only
-        for a in session_actions:
-            a.setEnabled(window.session is not None)
-        self.merge_action.setEnabled(window.writable)
+        host.evidence.add_row_action("&History…", "Ctrl+H", self.show_history)
+        host.evidence.row_chosen.connect(self._follow)
+        host.session_opened.connect(self._session_opened)
+        host.changes_applied.connect(self._changes_applied)
+        if host.session is not None:
+            self._session_opened()
 
     # ============================================================== passphrase
     def _inspection_id(self) -> str:
-        session = self.window.session
+        session = self.host.session
         return session.reader.inspection_id if session is not None else ""
 
     def remembered_passphrase(self) -> str:
@@ -126,11 +119,11 @@ class TeamActions(QObject):
     # ================================================================= export
     def export_pack(self, target: Path | None = None, passphrase: str | None = None) -> None:
         """Ask for the passphrase and the file, then write the pack on the worker."""
-        window = self.window
-        session = window.session
+        host, window = self.host, self.host.window()
+        session = host.session
         if session is None:
             return
-        window.editor.flush()
+        host.flush()
         if passphrase is None:
             passphrase = prompts.ask_passphrase(
                 window, "Export My Pack",
@@ -147,9 +140,9 @@ class TeamActions(QObject):
 
         def done(info: PackInfo) -> None:
             self.remember(secret)
-            sealed = seal_resolutions(window.undo_stack)
+            sealed = seal_resolutions(host.undo_stack)
             size = info.size / 1_000_000
-            window.statusBar().showMessage(
+            host.statusBar().showMessage(
                 f"Wrote {info.path} ({size:.1f} MB) from {info.header.sender_name}"
                 + (" — resolutions made before it can no longer be undone" if sealed else ""),
                 10000)
@@ -161,10 +154,10 @@ class TeamActions(QObject):
 
         Op(window, lambda: work.export(session.writer, chosen, secret),
            label="Writing the pack…").success(done).failure(failed) \
-            .run_in_background(window.tasks)
+            .run_in_background(host.tasks)
 
     def _suggested_pack(self, path: Path) -> Path:
-        ov = self.window.overview
+        ov = self.host.overview
         who = ov.me.name.split()[0].lower() if ov and ov.me and ov.me.name else "pack"
         stamp = dt.datetime.now().strftime("%Y-%m-%d-%H%M")
         return path.with_name(f"{path.stem}-{who}-{stamp}.fwpack")
@@ -173,9 +166,9 @@ class TeamActions(QObject):
     def join_from_pack(self, pack: Path | None = None, passphrase: str | None = None,
                        who: str | None = None, target: Path | None = None) -> None:
         """Choose the lead's pack, unlock it, say who I am, save my copy, and open it."""
-        window = self.window
+        host, window = self.host, self.host.window()
         if pack is None:
-            pack = prompts.choose_pack(window, window.settings.folder())
+            pack = prompts.choose_pack(window, host.settings.folder())
             if pack is None:
                 return
         chosen = pack
@@ -199,7 +192,7 @@ class TeamActions(QObject):
             unlocked = secret
             Op(window, lambda: work.read_team(chosen, unlocked), label="Opening the pack…") \
                 .success(lambda result: team_read(result, unlocked)).failure(refused) \
-                .run_in_background(window.tasks)
+                .run_in_background(host.tasks)
 
         def team_read(result: tuple[PackHeader, list[Inspector]], secret: str) -> None:
             header, team = result
@@ -219,30 +212,30 @@ class TeamActions(QObject):
 
             def made(path: Path) -> None:
                 self.remember(secret, header.inspection_id)
-                window.open_file(path, on_opened=lambda: self.joined.emit(str(path)))
-                window.statusBar().showMessage(f"Joined the inspection: your copy is {path}",
+                host.open_file(path, on_opened=lambda: self.joined.emit(str(path)))
+                host.statusBar().showMessage(f"Joined the inspection: your copy is {path}",
                                                8000)
 
             Op(window, lambda: work.join(chosen, final, secret, me),
                label="Making your copy…").success(made).failure(refused) \
-                .run_in_background(window.tasks)
+                .run_in_background(host.tasks)
 
         Op(window, lambda: work.pack_headers([chosen])).success(header_read) \
-            .run_in_background(window.tasks)
+            .run_in_background(host.tasks)
 
     # ================================================================== merge
     def merge_packs(self, paths: list[Path] | None = None) -> MergeDialog | None:
         """Choose packs, then merge them from the Merge Packs dialog (shown, not blocking)."""
-        window = self.window
-        if window.session is None:
+        host = self.host
+        if host.session is None:
             return None
         if paths is None:
-            paths = prompts.choose_packs(window, window.settings.folder())
+            paths = prompts.choose_packs(host.window(), host.settings.folder())
             if not paths:
                 return None
         if self.merge_dialog is not None:
             self.merge_dialog.deleteLater()
-        dialog = MergeDialog(window, paths, passphrase=self.remembered_passphrase())
+        dialog = MergeDialog(host, paths, passphrase=self.remembered_passphrase())
         dialog.setWindowModality(Qt.WindowModality.WindowModal)
         dialog.merged.connect(lambda outcome: self._merged(dialog, outcome))
         dialog.review_requested.connect(self.review_conflicts)
@@ -256,19 +249,19 @@ class TeamActions(QObject):
 
     def _merged(self, dialog: MergeDialog, outcome: work.MergeOutcome) -> None:
         self.remember(dialog.passphrase.text())
-        seal_resolutions(self.window.undo_stack)
+        seal_resolutions(self.host.undo_stack)
         added, updated, deleted, _ = outcome.totals
-        self.window.statusBar().showMessage(
+        self.host.statusBar().showMessage(
             f"Merged {len(outcome.summaries)} packs: {added} added, {updated} updated, "
             f"{deleted} deleted; {outcome.open_conflicts} conflicts open", 10000)
         self._show_count(outcome.open_conflicts)
 
     # ============================================================== conflicts
     def review_conflicts(self) -> ConflictsDialog | None:
-        if self.window.session is None:
+        if self.host.session is None:
             return None
         if self.conflicts_dialog is None:
-            self.conflicts_dialog = ConflictsDialog(self.window)
+            self.conflicts_dialog = ConflictsDialog(self.host)
         dialog = self.conflicts_dialog
         dialog.show()
         dialog.raise_()
@@ -277,21 +270,21 @@ class TeamActions(QObject):
 
     def count_conflicts(self) -> None:
         """Read the number of open conflicts again (on the worker) for the status bar."""
-        session = self.window.session
+        session = self.host.session
         if session is None or self._counting:
             return
         self._counting = True
 
         def done(n: int) -> None:
             self._counting = False
-            if self.window.session is session:
+            if self.host.session is session:
                 self._show_count(n)
 
         def failed(_err: FieldworkError) -> None:
             self._counting = False
 
-        Op(self.window, lambda: work.count_open_conflicts(session.writer)).success(done) \
-            .failure(failed).run_in_background(self.window.tasks)
+        Op(self, lambda: work.count_open_conflicts(session.writer)).success(done) \
+            .failure(failed).run_in_background(self.host.tasks)
 
     def _show_count(self, n: int) -> None:
         self.open_conflicts = n
@@ -301,32 +294,18 @@ class TeamActions(QObject):
         self.conflicts_counted.emit(n)
 
     # ================================================================ history
-    def history_target(self) -> str | None:
-        """The note or finding the History action applies to, from where the focus is."""
-        window = self.window
-        focus = window.focusWidget()
-        on_board = focus is not None and window.board.isAncestorOf(focus)
-        finding = window.board.current_finding()
-        if on_board and finding:
-            return finding
-        if window.editor.note_id and not window.editor.is_new:
-            return window.editor.note_id
-        selected = window.selected_note_ids()
-        if selected:
-            return selected[0]
-        return finding
-
     def show_history(self, row_id: str | None = None) -> HistoryDialog | None:
-        window = self.window
-        if window.session is None:
+        """The History window on ``row_id``, or on the note or finding the user is on."""
+        host = self.host
+        if host.session is None:
             return None
-        target = row_id or self.history_target()
+        target = row_id or host.evidence.current_row()
         if target is None:
-            window.statusBar().showMessage("Select a note or a finding to see its history.",
-                                           5000)
+            host.statusBar().showMessage("Select a note or a finding to see its history.",
+                                         5000)
             return None
         if self.history_dialog is None:
-            self.history_dialog = HistoryDialog(window)
+            self.history_dialog = HistoryDialog(host)
         dialog = self.history_dialog
         dialog.row_id = target
         dialog.show()
@@ -334,48 +313,16 @@ class TeamActions(QObject):
         dialog.reload()
         return dialog
 
-    def _note_current(self, current: QModelIndex, _previous: QModelIndex) -> None:
-        if current.isValid():
-            self._follow(self.window.notes_model.note_id(current.row()))
-
-    def _finding_current(self, finding_id: str) -> None:
-        self._follow(finding_id)
-
-    def _follow(self, row_id: str | None) -> None:
+    def _follow(self, row_id: str) -> None:
         """An open History window follows the note or finding chosen in the window."""
         dialog = self.history_dialog
         if dialog is not None and dialog.isVisible() and row_id and row_id != dialog.row_id:
             dialog.show_row(row_id)
 
-    def _notes_menu(self, pos: QPoint) -> None:
-        window = self.window
-        index = window.notes_view.indexAt(pos)
-        note_id = window.notes_model.note_id(index.row()) if index.isValid() else None
-        menu = QMenu(window.notes_view)
-        history = menu.addAction("&History…")
-        history.setShortcut(self.history_action.shortcut())
-        history.setEnabled(note_id is not None)
-        history.triggered.connect(lambda _c=False: self.show_history(note_id))
-        menu.addSeparator()
-        menu.addAction(window.tag_action)
-        menu.addAction(window.delete_note_action)
-        menu.popup(window.notes_view.viewport().mapToGlobal(pos))
-
-    def _board_menu(self, pos: QPoint) -> None:
-        window = self.window
-        view = window.board.view
-        index = view.indexAt(pos)
-        if index.isValid():
-            view.setCurrentIndex(index)
-        finding = window.board.current_finding() if index.isValid() else None
-        menu = QMenu(view)
-        history = menu.addAction("&History…")
-        history.setShortcut(self.history_action.shortcut())
-        history.setEnabled(finding is not None)
-        history.triggered.connect(lambda _c=False: self.show_history(finding))
-        menu.popup(view.viewport().mapToGlobal(pos))
-
     # ================================================================ session
+    def _changes_applied(self, _changes: Changes, _initiator: object) -> None:
+        self.count_conflicts()
+
     def _session_opened(self) -> None:
         self._show_count(0)
         if self.history_dialog is not None:
@@ -383,8 +330,9 @@ class TeamActions(QObject):
             self.history_dialog.hide()
         if self.conflicts_dialog is not None and self.conflicts_dialog.isVisible():
             self.conflicts_dialog.reload()
+        self.count_conflicts()
 
 
-def install_team_actions(window: MainWindow) -> TeamActions:
-    """Add the Team menu and the History action to ``window``."""
-    return TeamActions(window)
+def install_team_actions(host: Shell) -> TeamActions:
+    """Add the Team menu and the History action to the window."""
+    return TeamActions(host)

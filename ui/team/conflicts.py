@@ -46,7 +46,7 @@ from ui.team.render import conflict_sides
 
 if TYPE_CHECKING:
     from fieldwork.store import Store
-    from ui.mainwindow import MainWindow
+    from ui.host import Host
 
 CONFLICT_ID_ROLE = Qt.ItemDataRole.UserRole
 
@@ -118,9 +118,9 @@ class ConflictsDialog(QDialog):
 
     loaded = Signal()
 
-    def __init__(self, window: MainWindow) -> None:
-        super().__init__(window)
-        self.window_ = window
+    def __init__(self, host: Host) -> None:
+        super().__init__(host.window())
+        self.host = host
         self.setObjectName("conflictsDialog")
         self.setWindowTitle("Review Conflicts")
         self.resize(1280, 760)
@@ -129,9 +129,9 @@ class ConflictsDialog(QDialog):
         self._again = False
         self._want: str | None = None
         self._build()
-        window.changes_applied.connect(self.on_changes)
-        window.undo_stack.canUndoChanged.connect(self.undo_button.setEnabled)
-        window.undo_stack.undoTextChanged.connect(self._undo_text_changed)
+        host.changes_applied.connect(self.on_changes)
+        host.undo_stack.canUndoChanged.connect(self.undo_button.setEnabled)
+        host.undo_stack.undoTextChanged.connect(self._undo_text_changed)
 
     # ================================================================ building
     def _build(self) -> None:
@@ -245,7 +245,7 @@ class ConflictsDialog(QDialog):
 
         self.undo_button = QPushButton("&Undo")
         self.undo_button.setObjectName("undoButton")
-        self.undo_button.clicked.connect(self.window_.undo)
+        self.undo_button.clicked.connect(self.host.undo)
         close = QPushButton("&Close")
         close.clicked.connect(self.accept)
         bottom = QHBoxLayout()
@@ -280,7 +280,7 @@ class ConflictsDialog(QDialog):
     # ================================================================= loading
     def reload(self) -> None:
         """Read the open conflicts again on the worker (coalesced)."""
-        session = self.window_.session
+        session = self.host.session
         if session is None or not self.isVisible():
             return
         if self._loading:
@@ -290,7 +290,7 @@ class ConflictsDialog(QDialog):
 
         def done(state: work.ConflictsState) -> None:
             self._loading = False
-            if self.window_.session is session:
+            if self.host.session is session:
                 self._fill(state)
             if self._again:
                 self._again = False
@@ -303,7 +303,7 @@ class ConflictsDialog(QDialog):
             show_error(self, err)
 
         Op(self, lambda: work.load_conflicts(session.writer)).success(done).failure(failed) \
-            .run_in_background(self.window_.tasks)
+            .run_in_background(self.host.tasks)
 
     def on_changes(self, _changes: Changes, _initiator: object) -> None:
         """Any change may settle a conflict (or a merge bring new ones): read them again."""
@@ -406,7 +406,7 @@ class ConflictsDialog(QDialog):
         self.mine_view.setHtml(left)
         self.theirs_view.setHtml(right)
         has_text = conflict.table in TEXT_TABLES
-        writable = self.window_.writable
+        writable = self.host.writable
         self.edit_button.setEnabled(has_text and writable)
         self.keep_button.setEnabled(writable)
         self.take_button.setEnabled(writable)
@@ -421,11 +421,11 @@ class ConflictsDialog(QDialog):
         if conflict is None:
             return
         what = short(self.state.titles.get(conflict.id, conflict.kind), 40) if self.state else ""
-        command = ResolveConflict(self.window_.run, conflict.id, take=take, text=text,
+        command = ResolveConflict(self.host.run, conflict.id, take=take, text=text,
                                   what=f"{kind_label(conflict.table).lower()}")
         command.on_sealed_undo = self._sealed_undo
-        self.window_.push(command)
-        self.window_.statusBar().showMessage(
+        self.host.push(command)
+        self.host.statusBar().showMessage(
             f"Resolved the conflict on {what} — Undo puts it back", 6000)
 
     def start_merged_text(self) -> None:
@@ -449,7 +449,7 @@ class ConflictsDialog(QDialog):
 
     # ==================================================================== undo
     def _update_undo(self) -> None:
-        stack = self.window_.undo_stack
+        stack = self.host.undo_stack
         self.undo_button.setEnabled(stack.canUndo())
         self._undo_text_changed(stack.undoText())
 
@@ -460,9 +460,9 @@ class ConflictsDialog(QDialog):
         if self.merged_box.isVisible() and self.merged.hasFocus():
             self.merged.undo()
             return
-        self.window_.undo()
+        self.host.undo()
 
     def _sealed_undo(self) -> None:
-        self.window_.statusBar().showMessage(
+        self.host.statusBar().showMessage(
             "That resolution has gone out in a pack (or a merge came in since), so it can no "
             "longer be undone. Edit the note or finding to change it.", 10000)

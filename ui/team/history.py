@@ -27,7 +27,7 @@ from ui.team.present import kind_label
 from ui.team.render import history_html
 
 if TYPE_CHECKING:
-    from ui.mainwindow import MainWindow
+    from ui.host import Host
 
 
 class HistoryDialog(QDialog):
@@ -39,9 +39,9 @@ class HistoryDialog(QDialog):
 
     loaded = Signal(str)
 
-    def __init__(self, window: MainWindow) -> None:
-        super().__init__(window)
-        self.window_ = window
+    def __init__(self, host: Host) -> None:
+        super().__init__(host.window())
+        self.host = host
         self.setObjectName("historyDialog")
         self.setWindowTitle("History")
         self.resize(760, 640)
@@ -77,7 +77,7 @@ class HistoryDialog(QDialog):
         layout.addWidget(self.subtitle)
         layout.addWidget(self.view, 1)
         layout.addLayout(bottom)
-        window.changes_applied.connect(self.on_changes)
+        host.changes_applied.connect(self.on_changes)
 
     def show_row(self, row_id: str) -> None:
         """Show the history of this note or finding (read on the worker)."""
@@ -85,7 +85,7 @@ class HistoryDialog(QDialog):
         self.reload()
 
     def reload(self) -> None:
-        session = self.window_.session
+        session = self.host.session
         row_id = self.row_id
         if session is None or row_id is None or not self.isVisible():
             return
@@ -93,7 +93,7 @@ class HistoryDialog(QDialog):
         generation = self._generation
 
         def done(history: work.RowHistory) -> None:
-            if generation != self._generation or self.window_.session is not session:
+            if generation != self._generation or self.host.session is not session:
                 return
             self._show(history)
 
@@ -104,7 +104,7 @@ class HistoryDialog(QDialog):
                 self.view.clear()
 
         Op(self, lambda: work.load_history(session.writer, row_id)).success(done) \
-            .failure(failed).run_in_background(self.window_.tasks)
+            .failure(failed).run_in_background(self.host.tasks)
 
     def on_changes(self, changes: Changes, _initiator: object) -> None:
         """A change to the row shown adds to its history: read it again."""

@@ -40,7 +40,7 @@ from ui.team.messages import show_refusal
 from ui.team.present import local_time
 
 if TYPE_CHECKING:
-    from ui.mainwindow import MainWindow
+    from ui.host import Host
 
 SUMMARY_COLUMNS = ("From", "Pack", "Made", "Added", "Updated", "Deleted", "In conflict")
 
@@ -72,10 +72,10 @@ class MergeDialog(QDialog):
     refused = Signal(str)
     review_requested = Signal()
 
-    def __init__(self, window: MainWindow, paths: list[Path] | None = None,
+    def __init__(self, host: Host, paths: list[Path] | None = None,
                  passphrase: str = "") -> None:
-        super().__init__(window)
-        self.window_ = window
+        super().__init__(host.window())
+        self.host = host
         self.setObjectName("mergeDialog")
         self.setWindowTitle("Merge Packs")
         self.resize(900, 560)
@@ -259,10 +259,10 @@ class MergeDialog(QDialog):
                     item.setToolTip(3, str(header))
 
         Op(self, lambda: work.pack_headers(new)).success(shown) \
-            .run_in_background(self.window_.tasks)
+            .run_in_background(self.host.tasks)
 
     def _choose_more(self) -> None:
-        chosen = prompts.choose_packs(self, self.window_.settings.folder())
+        chosen = prompts.choose_packs(self, self.host.settings.folder())
         self.add_paths(chosen)
 
     def _remove_selected(self) -> None:
@@ -281,11 +281,11 @@ class MergeDialog(QDialog):
     # ================================================================= merging
     def start(self) -> None:
         """Merge the listed packs on the worker; the progress page shows while it runs."""
-        window = self.window_
-        session = window.session
+        host = self.host
+        session = host.session
         if session is None or self.running or not self.paths:
             return
-        window.editor.flush()
+        host.flush()
         paths = list(self.paths)
         passphrase = self.passphrase.text()
         self.running = True
@@ -310,9 +310,9 @@ class MergeDialog(QDialog):
                          "Nothing was changed: the inspection is exactly as it was.")
             self.refused.emit(str(err))
 
-        window.run(CoreOp(self, lambda store: work.merge(store, paths, passphrase, report),
-                          label="Merging packs…", shows_saving=False)
-                   .success(merged).failure(failed))
+        host.run(CoreOp(self, lambda store: work.merge(store, paths, passphrase, report),
+                        label="Merging packs…", shows_saving=False)
+                 .success(merged).failure(failed))
 
     def _progressed(self, done: int, total: int, what: str) -> None:
         if not self.running:
@@ -329,7 +329,7 @@ class MergeDialog(QDialog):
         n = len(outcome.summaries)
         added, updated, deleted, _ = outcome.totals
         self.summary_title.setText(f"{n} pack{'s' if n != 1 else ''} merged")
-        session = self.window_.session
+        session = self.host.session
         into = f" into {session.path.name}" if session is not None else ""
         self.summary_subtitle.setText(
             f"{added} added, {updated} updated and {deleted} deleted{into}, in "

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QItemSelectionModel, QModelIndex, Qt, Signal
-from PySide6.QtGui import QShowEvent
+from PySide6.QtGui import QKeySequence, QShowEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -46,7 +46,7 @@ from ui.timeliness.models import (
 if TYPE_CHECKING:
     from fieldwork.store import Store
     from fieldwork.timeliness import RuleResult, Timeliness
-    from ui.mainwindow import MainWindow
+    from ui.host import Host
 
 NOTE_ROLE = Qt.ItemDataRole.UserRole + 80
 ALERT_STYLE = ("QFrame#timelinessVerdict { background: #fbe9e7; border: 1px solid #e0a39b; "
@@ -84,7 +84,7 @@ def load_page(store: Store) -> PageData:
 
 
 class TimelinessView(QWidget):
-    """The page. ``window`` runs its work and receives its requests.
+    """The page. ``host`` (the window) runs its work and receives its requests.
 
     Signals:
         computed(): the figures on screen are those of the file as it now is.
@@ -96,10 +96,10 @@ class TimelinessView(QWidget):
     case_shown = Signal(str)
     drafted = Signal(str)
 
-    def __init__(self, window: MainWindow, parent: QWidget | None = None) -> None:
+    def __init__(self, host: Host, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("timelinessPage")
-        self.window_ = window
+        self.host = host
         self.data: PageData | None = None
         self.rule_key: str | None = None
         self.case_ref: str | None = None
@@ -284,7 +284,7 @@ class TimelinessView(QWidget):
     def session_opened(self) -> None:
         self.clear()
         self._sized = False
-        self._session = self.window_.session
+        self._session = self.host.session
         self._stale = True
         self.refresh()
 
@@ -334,7 +334,7 @@ class TimelinessView(QWidget):
 
     def refresh(self, *, force: bool = False) -> None:
         """Compute again on the worker; while the page is hidden, only remember to."""
-        session = self.window_.session
+        session = self.host.session
         if session is None:
             return
         self._stale = True
@@ -348,19 +348,19 @@ class TimelinessView(QWidget):
 
         def done(data: PageData) -> None:
             self._finished()
-            if self.window_.session is session:
+            if self.host.session is session:
                 self._apply(data)
                 self._error(None)
             self._maybe_again()
 
         def failed(err: FieldworkError) -> None:
             self._finished()
-            if self.window_.session is session:
+            if self.host.session is session:
                 self._error(str(err))
             self._maybe_again()
 
         Op(self, lambda: load_page(session.writer), label="Calculating timeliness…") \
-            .success(done).failure(failed).run_in_background(self.window_.tasks)
+            .success(done).failure(failed).run_in_background(self.host.tasks)
 
     def _finished(self) -> None:
         self._running = False
@@ -481,7 +481,7 @@ class TimelinessView(QWidget):
         text = " ".join(html.escape(s) for s in sentences)
         if alert:
             text = "<b>⚠ The reported figure does not match the case records.</b> " + text
-        ov = self.window_.overview
+        ov = self.host.overview
         if (self.last_draft and self.last_draft[0] == result.rule.key and ov is not None
                 and any(f.id == self.last_draft[1] for f in ov.findings)):
             text += (f" <a href='finding:{self.last_draft[1]}'>Show the draft finding on the "
@@ -516,7 +516,7 @@ class TimelinessView(QWidget):
         """The case's record and notes, read with the GUI's connection (a few rows)."""
         self.case_ref = ref
         self.notes.clear()
-        session = self.window_.session
+        session = self.host.session
         case: Case | None = None
         notes: list[Note] = []
         if ref and session is not None:
@@ -536,8 +536,8 @@ class TimelinessView(QWidget):
         kind = f" ({case.kind.value})" if case else " (no case record)"
         self.case_title.setText(f"<b>Case {html.escape(ref)}</b>{kind}")
         self.record.setText(self._record_html(ref, case))
-        names = ({i.id: i.name for i in self.window_.overview.inspectors}
-                 if self.window_.overview else {})
+        names = ({i.id: i.name for i in self.host.overview.inspectors}
+                 if self.host.overview else {})
         for note in notes:
             when = note.observed_at.replace("T", " ")[:16]
             who = names.get(note.author, note.author)
@@ -578,32 +578,27 @@ class TimelinessView(QWidget):
 
     def _note_activated(self, item: QListWidgetItem) -> None:
         note_id = item.data(NOTE_ROLE)
-        letter = self.window_.letter
-        if note_id and letter is not None:
-            letter.show_note(str(note_id))
+        if note_id:
+            self.host.evidence.show_note(str(note_id))
 
     def edit_case(self) -> None:
-        if self.case_ref and self.window_.session is not None:
-            self.window_.edit_case(self.case_ref)
+        if self.case_ref and self.host.session is not None:
+            self.host.evidence.edit_case(self.case_ref)
 
     def show_on_evidence(self) -> None:
-        if not self.case_ref or self.window_.session is None:
+        if not self.case_ref or self.host.session is None:
             return
         from ui.lazy import note_filter
 
-        letter = self.window_.letter
-        if letter is not None:
-            letter.show_evidence()
-        self.window_.filter_notes(note_filter(case_ref=self.case_ref))
-        self.window_.notes_view.setFocus()
+        self.host.evidence.filter_notes(note_filter(case_ref=self.case_ref))
 
     # ============================================================ the finding
     def _enable(self) -> None:
-        session = self.window_.session
+        session = self.host.session
         result = self.current_result()
         frozen = bool(self.data and self.data.frozen)
-        if self.window_.overview is not None:
-            frozen = self.window_.overview.inspection.state == LetterState.ISSUED
+        if self.host.overview is not None:
+            frozen = self.host.overview.inspection.state == LetterState.ISSUED
         ok = (session is not None and session.writable and not frozen and result is not None
               and result.national.percent is not None)
         self.draft_button.setEnabled(ok)
@@ -624,13 +619,13 @@ class TimelinessView(QWidget):
             return None
         section = draft_section(data.section_titles)
         if section is None:
-            self.window_.statusBar().showMessage("This letter has no sections for findings.",
+            self.host.statusBar().showMessage("This letter has no sections for findings.",
                                                  5000)
             return None
         finding_id = str(uuid.uuid4())
         text = draft_text(result, data.found.comparison(result))
         self._pending_draft = finding_id
-        self.window_.push(DraftFinding(self.window_.run, finding_id, section, text,
+        self.host.push(DraftFinding(self.host.run, finding_id, section, text,
                                        evidence_refs(result),
                                        data.section_titles.get(section, section)))
         return finding_id
@@ -644,8 +639,8 @@ class TimelinessView(QWidget):
 
             section = draft_section(data.section_titles)
             title = data.section_titles.get(section or "", "")
-        undo = self.window_.undo_action.shortcut().toString()
-        self.window_.statusBar().showMessage(
+        undo = QKeySequence(QKeySequence.StandardKey.Undo).toString()
+        self.host.statusBar().showMessage(
             f"Drafted a finding in “{title}” with the figures, tagged to the cases' notes — "
             f"{undo} undoes it", 8000)
         if self.rule_key:
@@ -654,9 +649,8 @@ class TimelinessView(QWidget):
 
     def _link(self, link: str) -> None:
         kind, _, ident = link.partition(":")
-        letter = self.window_.letter
-        if kind == "finding" and letter is not None:
-            letter.show_finding(ident)
+        if kind == "finding":
+            self.host.evidence.show_finding(ident)
 
 
 def _groups(found: Timeliness) -> list[Group]:

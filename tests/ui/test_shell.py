@@ -1,0 +1,76 @@
+"""The window is a shell: pages, menus, status-bar items and actions are added through its
+seams (ui.host.Shell)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtGui import QAction
+from PySide6.QtWidgets import QLabel, QMenu, QWidget
+
+from ui.host import Shell
+
+
+def _menu_titles(window: Any) -> list[str]:
+    return [a.text().replace("&", "") for a in window.menuBar().actions()]
+
+
+def test_a_page_a_menu_and_a_status_item_go_where_they_belong(window: Any, qtbot: Any) -> None:
+    shell: Shell = window
+    page = QWidget()
+    show = QAction("&Sync Log", page)
+    show.setShortcut("Ctrl+9")
+    show.triggered.connect(lambda: shell.show_page(page))
+    shell.add_page(page, "Sync", tip="What the team folder did", action=show)
+    assert window.pages.tabText(window.pages.count() - 1) == "Sync"
+    assert show in shell.menu("view").actions()
+    show.trigger()
+    assert window.pages.currentWidget() is page
+
+    tool, page_menu = QMenu("&Sync", window), QMenu("&Drafts", window)
+    shell.add_menu(tool)
+    shell.add_menu(page_menu, "page")
+    titles = _menu_titles(window)
+    assert titles.index("Sync") == titles.index("Help") - 1
+    assert titles.index("Drafts") == titles.index("View") - 1
+
+    label = QLabel("Team folder: synced")
+    shell.add_status_widget(label)
+    assert label.parent() is not None and label.isVisibleTo(window)
+
+
+def test_session_actions_follow_the_file(window: Any, idle: Any, sample_file: Path,
+                                         qtbot: Any) -> None:
+    shell: Shell = window
+    reads, writes = QAction("Look", window), QAction("Change", window)
+    shell.add_session_action(reads)
+    shell.add_session_action(writes, writes=True)
+    assert not reads.isEnabled() and not writes.isEnabled()
+    with qtbot.waitSignal(window.overview_applied, timeout=10000):
+        window.open_file(sample_file)
+    idle()
+    assert reads.isEnabled() and writes.isEnabled()
+    window.files.close_file()
+    idle()
+    assert not reads.isEnabled() and not writes.isEnabled()
+    sample_file.chmod(0o444)
+    try:
+        with qtbot.waitSignal(window.overview_applied, timeout=10000):
+            window.open_file(sample_file)
+        idle()
+        assert reads.isEnabled() and not writes.isEnabled()
+    finally:
+        window.files.close_file()
+        idle()
+        sample_file.chmod(0o644)
+
+
+def test_what_is_typed_is_saved_before_undo_and_closing(opened: Any, idle: Any) -> None:
+    flushed: list[str] = []
+    opened.add_flusher(lambda: flushed.append("flushed"))
+    opened.undo()
+    assert flushed == ["flushed"]
+    opened.files.close_file()
+    idle()
+    assert flushed == ["flushed", "flushed"]

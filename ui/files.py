@@ -1,0 +1,249 @@
+"""The File menu: opening an inspection (or the sample, or a recent one), making a new one,
+saving a copy, closing it, and saying who I am.
+
+Opening runs on the worker (:func:`ui.session.open_session`); the file open now stays
+open until the new one has opened, and then the window installs it
+(:meth:`FileHost.install_session`). A file open for writing elsewhere is offered
+read-only (:class:`ui.readonly.ReadOnlyMode`).
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from concurrent.futures import Future
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Protocol
+
+from PySide6.QtCore import QObject
+from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtWidgets import QFileDialog, QMenu
+
+from fieldwork.errors import FieldworkError
+from fieldwork.lock import AlreadyOpen, Holder
+from ui import core_shims
+from ui.actions import make_action
+from ui.errors import show_error
+from ui.host import Shell
+from ui.operations import CoreOp, Op
+from ui.session import NewInspection, Session, create_inspection, open_session, sample_file
+
+if TYPE_CHECKING:
+    from fieldwork.model import Changes
+    from ui.readonly import ReadOnlyMode
+
+
+class FileHost(Shell, Protocol):
+    """What file handling needs of the window beyond a page's seams."""
+
+    read_only: ReadOnlyMode
+
+    def install_session(self, session: Session) -> None:
+        """Close the file open now, if any, and show ``session``."""
+
+    def close_session(self) -> None: ...
+
+
+class Files(QObject):
+    """The File menu's actions on one window."""
+
+    def __init__(self, host: FileHost) -> None:
+        super().__init__(host.window())
+        self.host = host
+        window = host.window()
+
+        def action(text: str, slot: Callable[[], Any], shortcut: Any = None, tip: str = "",
+                   *, session: bool = False, writes: bool = False) -> QAction:
+            a = make_action(self, text, slot, shortcut, tip, add_to=window)
+            if session:
+                host.add_session_action(a, writes=writes)
+            return a
+
+        K = QKeySequence.StandardKey
+        self.new_inspection_action = action("&New Inspection…", self.new_inspection,
+                                            "Ctrl+Shift+I", "Set up a new inspection")
+        self.open_action = action("&Open…", self.choose_file, K.Open)
+        self.recent_menu = QMenu("Open &Recent", window)
+        self.recent_menu.aboutToShow.connect(self._fill_recent)
+        self.sample_action = action("Open the &Sample Inspection", self.open_sample)
+        self.copy_action = action("Save a &Copy…", self.save_a_copy, "Ctrl+Shift+S",
+                                  "Copy this inspection to a new file", session=True)
+        self.identity_action = action("&Who Am I…", self.choose_identity, session=True,
+                                      writes=True)
+        self.close_action = action("&Close", self.close_file, K.Close, session=True)
+        self.quit_action = action("&Quit", window.close, K.Quit)
+        menu = host.menu("file")
+        for entry in (self.new_inspection_action, self.open_action, self.recent_menu,
+                      self.sample_action, None, self.copy_action, self.identity_action, None,
+                      self.close_action, self.quit_action):
+            if entry is None:
+                menu.addSeparator()
+            elif isinstance(entry, QMenu):
+                menu.addMenu(entry)
+            else:
+                menu.addAction(entry)
+
+    # ================================================================= opening
+    def open_file(self, path: Path, *, on_opened: Callable[[], None] | None = None,
+                  read_only: bool = False, holder: Holder | None = None,
+                  on_refused: Callable[[AlreadyOpen], None] | None = None) -> None:
+        """Open an inspection on the worker; the current one stays open until it has.
+
+        If another app or window has it open for writing, ``on_refused(err)`` is called;
+        by default the user is told by whom and offered it read-only (then ``read_only``,
+        and ``holder`` is who has it).
+        """
+        host = self.host
+        session = host.session
+        if session is not None and same_file(session.path, path) and (
+                session.writable or read_only):
+            host.statusBar().showMessage(f"{session.path.name} is already open here.", 5000)
+            return
+        host.flush()
+        started = time.perf_counter()
+
+        def opened(session: Session) -> None:
+            host.install_session(session)
+            host.statusBar().showMessage(
+                f"Opened {session.path.name} in {time.perf_counter() - started:.2f} s", 4000)
+            if on_opened is not None:
+                on_opened()
+
+        def failed(err: FieldworkError) -> None:
+            if isinstance(err, AlreadyOpen):
+                (on_refused or (lambda e: host.read_only.refused(e, on_opened)))(err)
+                return
+            host.settings.forget_recent(Path(path))
+            show_error(host.window(), err)
+
+        Op(self, lambda: open_session(Path(path), read_only=read_only, holder=holder),
+           label=f"Opening {Path(path).name}…").success(opened).failure(failed) \
+            .run_in_background(host.tasks)
+
+    def _opened(self, session: Session, on_opened: Callable[[], None] | None) -> None:
+        self.host.install_session(session)
+        if on_opened is not None:
+            on_opened()
+
+    def _open_failed(self, err: FieldworkError, on_opened: Callable[[], None] | None) -> None:
+        if isinstance(err, AlreadyOpen):
+            self.host.read_only.refused(err, on_opened)
+        else:
+            show_error(self.host.window(), err)
+
+    def finish_open(self, future: Future[Session], *,
+                    on_opened: Callable[[], None] | None = None) -> None:
+        """Install a session whose opening was started before the window existed."""
+        err = future.exception()
+        if isinstance(err, FieldworkError):
+            self._open_failed(err, on_opened)
+            return
+        if err is not None:
+            raise err
+        self._opened(future.result(), on_opened)
+
+    def open_sample(self, *, on_opened: Callable[[], None] | None = None) -> None:
+        """Open the sample inspection, making it in the user's data folder the first time."""
+        self.host.flush()
+        Op(self, lambda: open_session(sample_file()), label="Opening the sample…") \
+            .success(lambda s: self._opened(s, on_opened)) \
+            .failure(lambda err: self._open_failed(err, on_opened)) \
+            .run_in_background(self.host.tasks)
+
+    def choose_file(self) -> None:
+        path, _ = QFileDialog.getOpenFileName(
+            self.host.window(), "Open Inspection", self.host.settings.folder(),
+            "Inspections (*.fieldwork)")
+        if path:
+            self.open_file(Path(path))
+
+    def _fill_recent(self) -> None:
+        self.recent_menu.clear()
+        recent = self.host.settings.recent_files()
+        for i, path in enumerate(recent):
+            a = self.recent_menu.addAction(f"&{i + 1} {path.name}")
+            a.setToolTip(str(path))
+            a.triggered.connect(lambda _c=False, p=path: self.open_file(p))
+        if not recent:
+            self.recent_menu.addAction("No recent inspections").setEnabled(False)
+
+    def new_inspection(self, spec: NewInspection | None = None, *,
+                       on_opened: Callable[[], None] | None = None) -> None:
+        """Ask for the set-up (unless given), create the file and open it."""
+        settings = self.host.settings
+        if spec is None:
+            from ui.dialogs.new_inspection import NewInspectionDialog
+
+            folder = Path(settings.folder()) if settings.folder() else None
+            dialog = NewInspectionDialog(self.host.window(), folder=folder)
+            if not dialog.exec():
+                return
+            spec = dialog.spec()
+        self.host.flush()
+        chosen = spec
+        # TEMP (w12-core): create_inspection's validation moves to the core.
+        Op(self, lambda: create_inspection(chosen), label="Creating the inspection…") \
+            .success(lambda s: self._opened(s, on_opened)) \
+            .failure(lambda err: self._open_failed(err, on_opened)) \
+            .run_in_background(self.host.tasks)
+
+    # ============================================================ the open file
+    def save_a_copy(self, target: Path | None = None, *,
+                    on_saved: Callable[[Path], None] | None = None) -> None:
+        host = self.host
+        session = host.session
+        if session is None:
+            return
+        if target is None:
+            suggested = session.path.with_name(session.path.stem + " copy.fieldwork")
+            path, _ = QFileDialog.getSaveFileName(
+                host.window(), "Save a Copy", str(suggested), "Inspections (*.fieldwork)")
+            if not path:
+                return
+            target = Path(path if path.endswith(".fieldwork") else path + ".fieldwork")
+        host.flush()
+        chosen = target
+
+        def work() -> Path:
+            from ui.session import save_copy  # TEMP (w12-core): save-a-copy moves to the core
+
+            # Never deletes or overwrites an inspection file: save_copy refuses one.
+            return save_copy(session.writer, chosen)
+
+        def done(path: Path) -> None:
+            host.settings.add_recent(path)
+            host.statusBar().showMessage(f"Saved a copy as {path.name}", 5000)
+            if on_saved:
+                on_saved(path)
+
+        Op(self, work, label="Saving a copy…").success(done).run_in_background(host.tasks)
+
+    def close_file(self) -> None:
+        self.host.close_session()
+
+    def choose_identity(self, then: Callable[[], None] | None = None) -> None:
+        """Who Am I…: choose from the team who is writing in this copy."""
+        host = self.host
+        session, ov = host.session, host.overview
+        if session is None or ov is None:
+            return
+        from ui.dialogs.identity import choose_identity
+
+        chosen = choose_identity(host.window(), ov.inspectors, session.reader.me)
+        if chosen is None:
+            return
+
+        def done(_c: Changes) -> None:
+            if host.session is session:
+                session.reader.invalidate_caches()  # the reader learns "me" from the file
+            if then:
+                then()
+
+        host.run(CoreOp(self, lambda store: core_shims.set_me(store, chosen)).success(done))
+
+
+def same_file(a: Path, b: Path) -> bool:
+    try:
+        return Path(a).resolve() == Path(b).resolve()
+    except OSError:
+        return False
