@@ -1,4 +1,5 @@
-"""PDF pages as images, with pypdfium2: for the preview and for printing.
+"""PDF pages as images, with pypdfium2: for the preview and for printing; and compiling
+the letter with its pages for the preview (:func:`render_letter`).
 
 PDFium is not thread-safe, so every call into it holds :data:`PDFIUM_LOCK`. The functions
 here make only :class:`QImage` objects, which (unlike pixmaps) may be made on any thread.
@@ -7,8 +8,10 @@ here make only :class:`QImage` objects, which (unlike pixmaps) may be made on an
 from __future__ import annotations
 
 import threading
+import time
 from collections.abc import Collection, Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QSizeF
@@ -18,6 +21,8 @@ from fieldwork.errors import FieldworkError
 
 if TYPE_CHECKING:
     import pypdfium2
+
+    from ui.letter.work import LetterSnapshot
 
 #: Held around every use of PDFium, from any thread.
 PDFIUM_LOCK = threading.RLock()
@@ -90,3 +95,32 @@ def rasterise(pdf: bytes, scale: float, pages: Collection[int] | None = None,
             sizes.append(QSizeF(w, h))
             images.append(render_page(doc, i, scale) if pages is None or i in pages else None)
         return images, sizes
+
+
+@dataclass
+class Rendered:
+    """A compiled letter's pages, for one refresh."""
+
+    gen: int
+    pdf: bytes
+    sizes: list[QSizeF]
+    #: None for a page out of sight, rasterised after the others are shown.
+    images: list[QImage | None]
+    scale: float
+    seconds: float
+
+    @property
+    def missing(self) -> list[int]:
+        return [i for i, image in enumerate(self.images) if image is None]
+
+
+def render_letter(gen: int, snap: LetterSnapshot, scale: float,
+                  pages: list[int] | None = None) -> Rendered:
+    """Compile the letter and rasterise its pages (or those indexed in ``pages``, the ones
+    in sight) at ``scale`` px/pt. No store needed."""
+    from ui.letter.work import compile_pdf
+
+    started = time.perf_counter()
+    pdf = compile_pdf(snap)
+    images, sizes = rasterise(pdf, scale, pages)
+    return Rendered(gen, pdf, sizes, images, scale, time.perf_counter() - started)

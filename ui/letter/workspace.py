@@ -1,7 +1,8 @@
 """The letter workspace: the form, the live preview and the readiness checks, with the
 letter's state and the actions that move it: QA, issue, reopen, print, export.
 
-How a refresh goes (never on the GUI thread):
+How a refresh goes (never on the GUI thread; what to read, and which results to keep, is
+decided by :class:`~ui.letter.refresh.LetterRefresh`, which has no widgets):
 
 1. :func:`~ui.letter.work.read_snapshot` reads the letter's input on the worker, which owns
    the writer store (after an edit of the letter's fields alone, only the inspection's
@@ -16,14 +17,14 @@ How a refresh goes (never on the GUI thread):
 
 Edits in the form are saved 300 ms after the last keystroke, through the undo stack
 (:class:`~ui.letter.commands.EditLetter`). The worker reads and renders the letter again
-in the same job as the write, and the write's ``Changes`` show it.
+in the same job as the write, and the write's ``Changes`` show it. Printing and exports
+are :class:`~ui.letter.output.LetterOutput`'s.
 """
 
 from __future__ import annotations
 
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 
@@ -32,7 +33,6 @@ from PySide6.QtGui import QAction, QGuiApplication, QImage, QKeySequence, QShowE
 from PySide6.QtPrintSupport import QPrinter, QPrintPreviewDialog
 from PySide6.QtWidgets import (
     QDialog,
-    QFileDialog,
     QFrame,
     QHBoxLayout,
     QLabel,
@@ -49,17 +49,18 @@ from fieldwork.model import Changes, LetterState
 from ui import core_shims
 from ui.actions import make_action
 from ui.errors import show_error
-from ui.letter import dialogs, printing
+from ui.letter import dialogs
 from ui.letter.appendix import AppendixExport
 from ui.letter.checks_view import ChecksList
 from ui.letter.commands import EditLetter
 from ui.letter.form import LetterForm
-from ui.letter.pages import page_count, rasterise
+from ui.letter.output import LetterOutput
+from ui.letter.pages import Rendered, rasterise, render_letter
 from ui.letter.preview import PageView
+from ui.letter.refresh import LetterRefresh, Read, UsePrefetched
 from ui.letter.work import (
     LetterSnapshot,
     Readiness,
-    compile_pdf,
     describe_issue,
     keep_signature,
     read_snapshot,
@@ -78,50 +79,12 @@ T = TypeVar("T")
 
 #: Typing is saved this long after the last keystroke.
 SAVE_DELAY_MS = 300
-#: A letter that compiled and rasterised faster than this last time is made on the worker
-#: right after reading it; a slower one on the letter thread.
-INLINE_RENDER_SECONDS = 0.15
 
 BANNER = {
     LetterState.DRAFT: ("DRAFT", "#3d5a80", "#e8eef6"),
     LetterState.QA: ("IN QA", "#8a5300", "#fbf0dc"),
     LetterState.ISSUED: ("ISSUED", "#1b6e35", "#e3f3e7"),
 }
-
-
-@dataclass
-class Rendered:
-    """A compiled letter's pages, for one refresh."""
-
-    gen: int
-    pdf: bytes
-    sizes: list[QSizeF]
-    #: None for a page out of sight, rasterised after the others are shown.
-    images: list[QImage | None]
-    scale: float
-    seconds: float
-
-    @property
-    def missing(self) -> list[int]:
-        return [i for i, image in enumerate(self.images) if image is None]
-
-
-@dataclass
-class Read:
-    """What one refresh read: the snapshot, and its pages if they were made on the worker."""
-
-    snapshot: LetterSnapshot
-    rendered: Rendered | FieldworkError | None = None
-
-
-def render_letter(gen: int, snap: LetterSnapshot, scale: float,
-                  pages: list[int] | None = None) -> Rendered:
-    """Compile the letter and rasterise its pages (or those indexed in ``pages``, the ones
-    in sight) at ``scale`` px/pt. No store needed."""
-    started = time.perf_counter()
-    pdf = compile_pdf(snap)
-    images, sizes = rasterise(pdf, scale, pages)
-    return Rendered(gen, pdf, sizes, images, scale, time.perf_counter() - started)
 
 
 class LetterWorkspace(QWidget):
@@ -152,29 +115,20 @@ class LetterWorkspace(QWidget):
         super().__init__(parent)
         self.setObjectName("letterWorkspace")
         self.host = host
-        self.snapshot: LetterSnapshot | None = None
+        #: When to read the letter again, how much, and which results to keep.
+        self.refreshes = LetterRefresh()
         self.readiness: Readiness | None = None
         self.pdf: bytes | None = None
         self.last_refresh_seconds = 0.0
         self._session: Session | None = None
         self._stored: dict[str, Any] = {}
         self._dirty: set[str] = set()
-        self._in_flight = 0
-        self._gen = 0
-        self._shown_gen = 0
-        self._reading = False
-        self._read_again = False
-        self._stale = True
         self._frozen = False
-        self._printing = False
         self._refresh_started = 0.0
-        self._full = True
-        self._render_seconds = 0.0
-        #: A read made by the worker straight after a write of the letter's fields.
-        self._prefetched: Read | None = None
-        self.printer: QPrinter | None = None  # kept: a QPrinter must outlive its dialogs
-        self.preview_dialog: QPrintPreviewDialog | None = None
-        self.appendix_export: AppendixExport | None = None
+        self.output = LetterOutput(self)
+        self.output.printing_changed.connect(lambda _on: self._show_state(self.snapshot))
+        self.output.printed.connect(self.printed)
+        self.output.exported.connect(self.exported)
         self._save_timer = QTimer(self)
         self._save_timer.setSingleShot(True)
         self._save_timer.setInterval(SAVE_DELAY_MS)
@@ -326,18 +280,14 @@ class LetterWorkspace(QWidget):
         """A file was opened: forget the last one's letter and read this one's."""
         self._save_timer.stop()
         self._dirty.clear()
-        self._in_flight = 0
-        self.snapshot = None
+        self.refreshes.opened()
         self.readiness = None
         self.pdf = None
         self._stored = {}
         self._session = self.session
-        self._full = True
-        self._prefetched = None
         self.preview.clear("The letter is being compiled…")
         self.checks.set_results(None)
         self._show_state(None)
-        self._stale = True
         self.refresh(force=True)
 
     def clear(self) -> None:
@@ -345,9 +295,8 @@ class LetterWorkspace(QWidget):
         self._save_timer.stop()
         self._dirty.clear()
         self._session = None
-        self.snapshot = None
+        self.refreshes.closed()
         self.pdf = None
-        self._gen += 1
         self.preview.clear("No inspection is open.")
         self.checks.set_results(None)
         self.checks.summary.setText("")
@@ -357,19 +306,23 @@ class LetterWorkspace(QWidget):
         """Some write finished: the letter may read differently now."""
         if changes:
             # A change to the letter's own fields needs only the inspection read again.
-            self.refresh(full=bool(changes.everything or changes.notes or changes.findings
-                                   or changes.cases or changes.inspectors))
+            self.refresh(full=self.refreshes.needs_full(changes))
+
+    @property
+    def snapshot(self) -> LetterSnapshot | None:
+        """The letter as last read from the file."""
+        return self.refreshes.snapshot
 
     def showEvent(self, event: QShowEvent) -> None:
         super().showEvent(event)
-        if self._stale:
+        if self.refreshes.stale:
             self.refresh()
 
     # ================================================================ refreshing
     @property
     def idle(self) -> bool:
         """No refresh, save, print or export is under way (tests and screenshots)."""
-        return (not self._reading and not self._dirty and self._in_flight == 0
+        return (self.refreshes.idle and not self._dirty
                 and self.host.tasks.lane_idle(LETTER) and self.host.tasks.lane_idle(EXPORT)
                 and not self._save_timer.isActive())
 
@@ -384,46 +337,29 @@ class LetterWorkspace(QWidget):
         session = self.session
         if session is None:
             return
-        self._stale = True
-        self._full = self._full or full
-        if not force and not self.isVisible():
-            return
-        if self._reading:
-            self._read_again = True
-            return
         shown = self.isVisible()
-        prefetched, self._prefetched = self._prefetched, None
-        if prefetched is not None and shown and not self._full:
-            # Read and rendered by the worker right after this edit was written.
-            self._stale = False
-            self._gen += 1
-            self._refresh_started = time.perf_counter()
-            if isinstance(prefetched.rendered, Rendered):
-                prefetched.rendered.gen = self._gen
-            # (The write that made it is still counted in flight until its callback ends.)
-            self._snapshot_read(self._gen, session, prefetched, writes_done=1)
+        plan = self.refreshes.plan(visible=shown, force=force, full=full)
+        if plan is None:
             return
-        self._reading = True
-        self._stale = not shown
-        self._gen += 1
-        gen = self._gen
         self._refresh_started = time.perf_counter()
+        if isinstance(plan, UsePrefetched):
+            # Read and rendered by the worker right after this edit was written (which is
+            # still counted in flight until its callback ends).
+            self._arrived(session, plan.read, writes_done=1)
+            return
+        gen = plan.gen
         self.preview_status.setText("Updating…")
-        reuse = None if self._full else self.snapshot
-        self._full = False
-        light = not shown and reuse is None
         scale = self.preview.raster_scale()
         in_sight = self.preview.visible_pages()
         # A letter that compiles in a moment is compiled right after it is read, on the
-        # worker, where nothing competes with it; a slow one goes to the letter thread, so
+        # worker, where nothing competes with it; a slow one goes to the letter's lane, so
         # that notes still save meanwhile.
-        inline = shown and self._render_seconds < INLINE_RENDER_SECONDS
 
         def read() -> Read | None:
-            if gen != self._gen:
+            if not self.refreshes.current(gen):
                 return None
-            snap = read_snapshot(session.writer, reuse=reuse, light=light)
-            if not inline:
+            snap = read_snapshot(session.writer, reuse=plan.reuse, light=plan.light)
+            if not plan.inline:
                 return Read(snap)
             try:
                 return Read(snap, render_letter(gen, snap, scale, in_sight))
@@ -431,56 +367,48 @@ class LetterWorkspace(QWidget):
                 return Read(snap, err)
 
         def failed(err: FieldworkError) -> None:
-            self._reading = False
-            self._full = True
+            self.refreshes.read_failed()
             self.preview.clear(f"The letter cannot be read: {err}")
 
-        Op(self, read).success(lambda result: self._snapshot_read(gen, session, result)) \
+        Op(self, read).success(lambda result: self._arrived(session, result)) \
             .failure(failed).run_in_background(self.host.tasks)
 
-    def _snapshot_read(self, gen: int, session: Session, result: Read | None, *,
-                       writes_done: int = 0) -> None:
-        self._reading = False
-        if session is not self.session or result is None:
-            return
-        snap = result.snapshot
-        if snap.light:
-            self._full = True  # the notes were not read: the next refresh reads them
-        if self._read_again:
-            self._read_again = False
+    def _arrived(self, session: Session, result: Read | None, *, writes_done: int = 0) -> None:
+        """A read is back: show its pages (if made with it) and state, then compile and
+        check on the letter's lane."""
+        arrived = self.refreshes.arrived(result if session is self.session else None,
+                                     visible=self.isVisible())
+        if arrived.again:
             self.refresh(force=True)
             return
-        rendered = result.rendered
-        shown = isinstance(rendered, Rendered) and self.isVisible()
-        if isinstance(rendered, Rendered) and shown:
-            self._rendered(rendered)  # the pages first: they are what is awaited
-        self._apply_snapshot(snap, writes_done=writes_done)
-        if not self.isVisible():
-            self._stale = True  # compiled when shown
+        snap = arrived.snapshot
+        if snap is None:
             return
-        if shown:
-            pass
-        elif isinstance(rendered, FieldworkError):
-            self._render_failed(rendered)
-        else:
+        if isinstance(arrived.pages, Rendered):
+            self._rendered(arrived.pages)  # the pages first: they are what is awaited
+        self._apply_snapshot(snap, writes_done=writes_done)
+        gen = self.refreshes.gen
+        if arrived.render_error is not None:
+            self._render_failed(arrived.render_error)
+        elif arrived.render:
             scale = self.preview.raster_scale()
             in_sight = self.preview.visible_pages()
             self._background(
                 LETTER,
-                lambda: None if gen != self._gen else render_letter(gen, snap, scale, in_sight),
+                lambda: render_letter(gen, snap, scale, in_sight)
+                if self.refreshes.current(gen) else None,
                 self._rendered, on_error=self._render_failed)
+        if arrived.check:
 
-        def check() -> Readiness | None:
-            return None if gen != self._gen else readiness(snap)
+            def check() -> Readiness | None:
+                return readiness(snap) if self.refreshes.current(gen) else None
 
-        self._background(LETTER, check, lambda r: self._checked(gen, r))
+            self._background(LETTER, check, lambda r: self._checked(gen, r))
 
     def _rendered(self, result: Rendered | None) -> None:
-        if result is None or result.gen != self._gen:
+        if result is None or not self.refreshes.shown(result):
             return  # a newer refresh is on its way
         self.pdf = result.pdf
-        self._shown_gen = result.gen
-        self._render_seconds = result.seconds
         self.preview.show_pages(result.images, result.sizes, result.scale)
         self.last_refresh_seconds = time.perf_counter() - self._refresh_started
         pages = len(result.images)
@@ -491,10 +419,10 @@ class LetterWorkspace(QWidget):
         if missing:  # the pages out of sight, now that those in sight are shown
 
             def rest() -> list[QImage | None] | None:
-                return None if gen != self._gen else rasterise(pdf, scale, missing)[0]
+                return rasterise(pdf, scale, missing)[0] if self.refreshes.current(gen) else None
 
             def arrived(images: list[QImage | None] | None) -> None:
-                if images is not None and gen == self._gen:
+                if images is not None and self.refreshes.current(gen):
                     self.preview.update_pages(
                         {i: image for i, image in enumerate(images) if image is not None},
                         scale)
@@ -515,7 +443,7 @@ class LetterWorkspace(QWidget):
         self.preview_status.setText("Not compiled")
 
     def _checked(self, gen: int, result: Readiness | None) -> None:
-        if result is None or gen != self._gen:
+        if result is None or not self.refreshes.current(gen):
             return
         self.readiness = result
         if result.error:
@@ -532,15 +460,15 @@ class LetterWorkspace(QWidget):
         self.checks_shown.emit()
 
     def _rerender(self, scale: float) -> None:
-        pdf, gen = self.pdf, self._shown_gen
+        pdf, gen = self.pdf, self.refreshes.shown_gen
         if pdf is None:
             return
 
         def render() -> tuple[list[QImage | None], list[QSizeF], float] | None:
-            return None if gen != self._gen else (*rasterise(pdf, scale), scale)
+            return (*rasterise(pdf, scale), scale) if self.refreshes.current(gen) else None
 
         def done(result: tuple[list[QImage | None], list[QSizeF], float] | None) -> None:
-            if result is not None and gen == self._gen and pdf is self.pdf:
+            if result is not None and self.refreshes.current(gen) and pdf is self.pdf:
                 self.preview.show_pages(*result)
 
         self._background(LETTER, render, done, on_error=self._render_failed)
@@ -552,8 +480,7 @@ class LetterWorkspace(QWidget):
     def _apply_snapshot(self, snap: LetterSnapshot, *, writes_done: int = 0) -> None:
         """Show a snapshot's state; and its fields, unless typing or writes would be undone
         by it (``writes_done`` of the writes in flight are already in the snapshot)."""
-        self.snapshot = snap
-        if not self._dirty and self._in_flight - writes_done <= 0:
+        if self.refreshes.may_load_form(typing=bool(self._dirty), writes_done=writes_done):
             self._stored = dict(snap.fields)
             self.form.load(snap.fields)
         self._show_state(snap)
@@ -606,8 +533,8 @@ class LetterWorkspace(QWidget):
         self.reopen_action.setEnabled(writable and issued)
         for a in (self.export_action, self.print_action, self.preview_action,
                   self.appendix_action, self.refresh_action):
-            a.setEnabled(is_open and not (self._printing and a is self.print_action))
-        self.print_button.setEnabled(is_open and not self._printing)
+            a.setEnabled(is_open and not (self.output.printing and a is self.print_action))
+        self.print_button.setEnabled(is_open and not self.output.printing)
         self.export_button.setEnabled(is_open)
         self.form.set_read_only(not writable or issued)
         if issued != self._frozen:
@@ -663,13 +590,11 @@ class LetterWorkspace(QWidget):
 
         While the letter is in sight, the worker reads and renders it again straight after
         the write, without a round trip through the GUI thread; :meth:`refresh` then shows
-        that (see ``_prefetched``).
+        that (see :attr:`LetterRefresh.prefetched <ui.letter.refresh.LetterRefresh>`).
         """
-        self._in_flight += 1
+        prefetch = self.refreshes.write_started(visible=self.isVisible())
         snap, scale, in_sight = self.snapshot, self.preview.raster_scale(), \
             self.preview.visible_pages()
-        prefetch = (snap is not None and self.isVisible() and not self._full
-                    and self._render_seconds < INLINE_RENDER_SECONDS)
 
         fn = op.fn
 
@@ -681,13 +606,14 @@ class LetterWorkspace(QWidget):
             if prefetch and only_fields and snap is not None:
                 fresh = read_snapshot(store, reuse=snap)
                 try:
-                    self._prefetched = Read(fresh, render_letter(0, fresh, scale, in_sight))
+                    self.refreshes.prefetched = Read(fresh, render_letter(0, fresh, scale,
+                                                                      in_sight))
                 except FieldworkError as err:
-                    self._prefetched = Read(fresh, err)
+                    self.refreshes.prefetched = Read(fresh, err)
             return changes
 
         def settled() -> None:
-            self._in_flight = max(0, self._in_flight - 1)
+            self.refreshes.write_settled()
 
         def failed(_err: FieldworkError) -> None:
             settled()
@@ -727,162 +653,38 @@ class LetterWorkspace(QWidget):
         else:
             bar.showMessage("This is in the letter's own text: see the preview.", 6000)
 
-    # ================================================================== printing
-    def _with_pdf(self, then: Callable[[bytes], None]) -> None:
-        """The letter's PDF as it prints now (the stored bytes once issued), on the worker."""
-        session = self.session
-        if session is None:
-            return
-        self.flush()
+    # ========================================================== printing, exporting
+    @property
+    def printer(self) -> QPrinter | None:
+        """The printer last used (kept: a QPrinter must outlive its dialogs)."""
+        return self.output.printer
 
-        def compiled(pdf: bytes) -> None:
-            if session is self.session:
-                then(pdf)
+    @property
+    def preview_dialog(self) -> QPrintPreviewDialog | None:
+        return self.output.preview_dialog
 
-        from fieldwork.issuing import letter_pdf
-
-        Op(self, lambda: letter_pdf(session.writer), label="Compiling the letter…") \
-            .success(compiled).run_in_background(self.host.tasks)
-
-    def _printer(self) -> QPrinter:
-        if self.printer is None:
-            self.printer = printing.make_printer()
-        return self.printer
+    @property
+    def appendix_export(self) -> AppendixExport | None:
+        return self.output.appendix_export
 
     def print_letter(self, printer: QPrinter | None = None) -> None:
-        """Ctrl+P: the print dialog (printers, copies, page range), then print.
-
-        With ``printer`` given, print to it without asking (scripts and tests).
-        """
-        if self._printing:
-            return
-
-        def ask(pdf: bytes) -> None:
-            target = printer
-            if target is None:
-                target = self._printer()
-                dialog = printing.print_dialog(target, page_count(pdf), self)
-                if printing.exec_dialog(dialog) != QDialog.DialogCode.Accepted:
-                    return
-                target = dialog.printer()
-            self.send_to_printer(target, pdf)
-
-        self._with_pdf(ask)
+        """Ctrl+P: the print dialog, then print (to ``printer`` without asking, if given)."""
+        self.output.print_letter(printer)
 
     def send_to_printer(self, printer: QPrinter, pdf: bytes) -> None:
-        """Print the letter on ``printer`` on a background thread: the PDF itself to a CUPS
-        queue, else painted page by page."""
-        printing.settle_resolution(printer)
-        self._printing = True
-        self._show_state(self.snapshot)
-        where = printer.outputFileName() or printer.printerName() or "the printer"
-        bar = self.host.statusBar()
-        bar.showMessage(f"Printing the letter on {where}…")
-        self._print_job = printer  # referenced until the job is done
-
-        def done(pages: int) -> None:
-            self._printing = False
-            self._show_state(self.snapshot)
-            bar.showMessage(f"Sent {pages} page{'s' if pages != 1 else ''} to {where}", 8000)
-            self.printed.emit(pages)
-
-        def failed(err: FieldworkError) -> None:
-            self._printing = False
-            self._show_state(self.snapshot)
-            bar.clearMessage()
-            show_error(self, err)
-
-        self._background(EXPORT, lambda: printing.print_pdf(printer, pdf), done, on_error=failed)
+        self.output.send_to_printer(printer, pdf)
 
     def print_preview(self) -> None:
-        """The letter as it will print, in Qt's print preview (which can print it too)."""
+        self.output.print_preview()
 
-        def show(pdf: bytes) -> None:
-            dialog = QPrintPreviewDialog(self._printer(), self)
-            dialog.setObjectName("printPreview")
-            dialog.setWindowTitle("Print Preview — Letter")
-            dialog.paintRequested.connect(lambda p: self._paint_preview(p, pdf))
-            self.preview_dialog = dialog
-            dialog.resize(900, 1000)
-            printing.exec_dialog(dialog)
-
-        self._with_pdf(show)
-
-    def _paint_preview(self, printer: QPrinter, pdf: bytes) -> None:
-        try:
-            printing.paint_pdf(printer, pdf)
-        except FieldworkError as err:
-            show_error(self, err)
-
-    # ================================================================ exporting
     def export_pdf(self, path: str | Path | None = None) -> None:
         """Ctrl+E: save the letter as PDF (the stored bytes once issued)."""
-        session = self.session
-        if session is None:
-            return
-        if path is None:
-            name = self._suggested_name("letter")
-            chosen, _ = QFileDialog.getSaveFileName(self, "Export the Letter as PDF",
-                                                    str(session.path.with_name(name)),
-                                                    "PDF files (*.pdf)")
-            if not chosen:
-                return
-            path = chosen if chosen.lower().endswith(".pdf") else chosen + ".pdf"
-        self.flush()
-        target = Path(path)
-
-        def work() -> Path:
-            from fieldwork.issuing import letter_pdf, write_bytes
-
-            return write_bytes(target, letter_pdf(session.writer))
-
-        def done(written: Path) -> None:
-            self.host.statusBar().showMessage(f"Exported the letter to {written}", 8000)
-            self.exported.emit(str(written))
-
-        Op(self, work, label="Exporting the letter…").success(done) \
-            .run_in_background(self.host.tasks)
+        self.output.export_pdf(path)
 
     def export_appendix(self, path: str | Path | None = None, *,
                         show_progress: bool = True) -> AppendixExport | None:
         """Write the evidence appendix in the background, with progress."""
-        session = self.session
-        if session is None:
-            return None
-        if path is None:
-            name = self._suggested_name("evidence appendix")
-            chosen, _ = QFileDialog.getSaveFileName(
-                self, "Export the Evidence Appendix", str(session.path.with_name(name)),
-                "PDF files (*.pdf)")
-            if not chosen:
-                return None
-            path = chosen if chosen.lower().endswith(".pdf") else chosen + ".pdf"
-        self.flush()
-        export = AppendixExport(Path(path), self)
-        bar = self.host.statusBar()
-
-        def done(written: str) -> None:
-            bar.showMessage(f"Wrote the evidence appendix to {written} — for quality "
-                            "assurance only; never send it to the authority", 10000)
-            self.exported.emit(written)
-
-        def failed(reason: str) -> None:
-            if reason:
-                show_error(self, FieldworkError(f"the evidence appendix was not written: "
-                                                f"{reason}"))
-            else:
-                bar.showMessage("Export of the evidence appendix cancelled", 5000)
-
-        export.finished.connect(done)
-        export.failed.connect(failed)
-        self.appendix_export = export
-        export.start(self.host.tasks, lambda: session.writer, show_progress=show_progress)
-        return export
-
-    def _suggested_name(self, what: str) -> str:
-        session = self.session
-        stem = session.path.stem if session else "inspection"
-        return f"{stem} {what}.pdf"
+        return self.output.export_appendix(path, show_progress=show_progress)
 
     # =================================================================== issuing
     def mark_for_qa(self) -> None:
@@ -937,6 +739,5 @@ class LetterWorkspace(QWidget):
     def shutdown(self) -> None:
         """The window is closing: cancel an export of the appendix under way (the window
         then stops the threads)."""
-        if self.appendix_export is not None:
-            self.appendix_export.cancel()
+        self.output.cancel()
 
