@@ -22,8 +22,8 @@ demo: $(STAMP)
 	$(BIN)/fieldwork demo ./demo
 
 lint: $(STAMP)
-	$(BIN)/ruff check $(wildcard fieldwork ui tests bench)
-	$(BIN)/mypy fieldwork/
+	$(BIN)/ruff check $(wildcard fieldwork ui tests bench tools)
+	$(BIN)/mypy fieldwork/ ui/ tools/
 
 test: lint
 	QT_QPA_PLATFORM=offscreen $(BIN)/python -m pytest

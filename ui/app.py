@@ -16,9 +16,8 @@ STARTED = time.perf_counter()
 def _parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="fieldwork gui", description="Open the desktop app.")
     p.add_argument("file", nargs="?", help="an inspection file (default: the sample)")
-    # Hidden options for the benchmarks and the screenshots in docs/.
+    # Hidden options for the benchmarks (the screenshots in docs/ are tools/screenshots.py).
     p.add_argument("--exit-when-shown", action="store_true", help=argparse.SUPPRESS)
-    p.add_argument("--screenshots", metavar="DIR", help=argparse.SUPPRESS)
     p.add_argument("--settings", metavar="INI", help=argparse.SUPPRESS)
     return p
 
@@ -65,11 +64,6 @@ def main(argv: Sequence[str] | None = None) -> int:
             window.evidence.notes_view.viewport().repaint()
             print(f"shown {time.perf_counter() - STARTED:.3f}", flush=True)
             QTimer.singleShot(0, window.close)
-        elif args.screenshots:
-            from ui.screenshots import take
-
-            window.overview_applied.connect(lambda: None)
-            take(window, Path(args.screenshots))
 
     return int(app.exec())
 

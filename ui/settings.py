@@ -39,13 +39,6 @@ class Settings:
         recent = [p for p in self.recent_files() if p != Path(path).resolve()]
         self.q.setValue("files/recent", [str(p) for p in recent])
 
-    def last_file(self) -> Path | None:
-        value = self.q.value("files/last", "")
-        return Path(str(value)) if value else None
-
-    def set_last_file(self, path: Path | None) -> None:
-        self.q.setValue("files/last", str(path) if path else "")
-
     def folder(self) -> str:
         return str(self.q.value("files/folder", "") or "")
 

@@ -74,3 +74,30 @@ def test_what_is_typed_is_saved_before_undo_and_closing(opened: Any, idle: Any) 
     opened.files.close_file()
     idle()
     assert flushed == ["flushed", "flushed"]
+
+
+def test_only_the_app_imports_the_window() -> None:
+    """Pages, menus and dialogs reach the window through ui.host's Protocols."""
+    import ast
+
+    ui = Path(__file__).resolve().parents[2] / "ui"
+    importers = set()
+    for path in ui.rglob("*.py"):
+        for node in ast.walk(ast.parse(path.read_text(), str(path))):
+            if isinstance(node, ast.ImportFrom):
+                names = [node.module or ""]
+            elif isinstance(node, ast.Import):
+                names = [a.name for a in node.names]
+            else:
+                continue
+            if "ui.mainwindow" in names:
+                importers.add(path.relative_to(ui.parent).as_posix())
+    assert importers == {"ui/app.py"}
+
+
+def test_no_module_of_the_app_has_more_than_one_concern() -> None:
+    """A module past about 800 lines has more than one concern (the brief's rule)."""
+    ui = Path(__file__).resolve().parents[2] / "ui"
+    long = {p.relative_to(ui).as_posix(): n for p in ui.rglob("*.py")
+            if (n := len(p.read_text().splitlines())) > 800}
+    assert long == {}

@@ -94,12 +94,3 @@ def before_after(before: str, after: str) -> str:
             out.append(_mark(b, ADDED_STYLE))
             last = b[-1]
     return "".join(out)
-
-
-def changed_words(a: str, b: str) -> int:
-    """How many words differ between ``a`` and ``b`` (for a one-line summary)."""
-    n = 0
-    for tag, x, y in opcodes(a, b):
-        if tag != "equal":
-            n += max(len(re.findall(r"\w+", x)), len(re.findall(r"\w+", y)))
-    return n

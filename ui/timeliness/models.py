@@ -206,7 +206,7 @@ class CasesModel(QAbstractTableModel):
         self.result = result
         self.rows = case_rows(result, note_counts) if result else []
         self.columns = [("ref", "Case", 0)]
-        self.tips: list[str] = ["The authority's case reference"]
+        self.tips = ["The authority's case reference"]
         if result is not None:
             rule = result.rule
             unit = "working days" if rule.unit == "working" else "calendar days"

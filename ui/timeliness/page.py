@@ -177,8 +177,7 @@ class TimelinessView(QWidget):
         self.show_combo.setAccessibleName("Which cases to show")
         for key, label in SHOW_CHOICES:
             self.show_combo.addItem(label, key)
-        self.show_combo.currentIndexChanged.connect(
-            lambda _i: self.proxy.set_show(str(self.show_combo.currentData())))
+        self.show_combo.currentIndexChanged.connect(self._show_chosen)
         self.cases_label = QLabel("")
         self.cases_label.setObjectName("timelinessCasesLabel")
         bar = QHBoxLayout()
@@ -279,6 +278,9 @@ class TimelinessView(QWidget):
         layout.addWidget(self.notes, 1)
         layout.addLayout(buttons)
         return pane
+
+    def _show_chosen(self, _index: int) -> None:
+        self.proxy.set_show(str(self.show_combo.currentData()))
 
     # ============================================================== the session
     def session_opened(self) -> None:

@@ -1,8 +1,9 @@
-"""A realistic team exchange on the sample inspection, for the screenshots in docs/.
+"""A realistic team exchange on the sample inspection, for the screenshots in docs/
+(:mod:`tools.screenshots`).
 
-Plain library calls (no Qt, no SQL), run on the worker: the lead's copy, three team
-members who join from its pack and work on site, and their packs, ready to merge. Two of
-their changes meet the lead's or each other's, so the merge leaves two conflicts.
+Plain library calls (no Qt, no SQL): the lead's copy, three team members who join from its
+pack and work on site, and their packs, ready to merge. Two of their changes meet the
+lead's or each other's, so the merge leaves two conflicts.
 """
 
 from __future__ import annotations
