@@ -87,7 +87,7 @@ class Host(Protocol):
     @property
     def changes_applied(self) -> SignalInstance:
         """(Changes, object) a change was made (by the op's parent, or by another program:
-        the watcher); the Evidence page already shows it."""
+        the watcher). The Evidence page hears it first."""
 
     @property
     def overview_applied(self) -> SignalInstance:

@@ -50,8 +50,9 @@ class MainWindow(QMainWindow):
         session_closed(): the file was closed.
         overview_applied(): the counts, the findings or the inspection's heading were read
             again and the Evidence page shows them.
-        changes_applied(object, object): a change's Changes, once the Evidence page shows
-            them, and who made it (an op's parent; the watcher for another program's).
+        changes_applied(object, object): a change's Changes, and who made it (an op's
+            parent; the watcher for another program's). Every view listens to it and
+            redraws only what the Changes name.
         closing(): the window is closing: stop what runs in the background.
     """
 
@@ -326,14 +327,13 @@ class MainWindow(QMainWindow):
             .failure(failed).run_in_background(self.tasks)
 
     def apply_changes(self, changes: Changes, initiator: object = None) -> None:
-        """Show a change: the Evidence page first, then every other view
-        (:attr:`changes_applied`)."""
+        """Tell every view what a change changed (:attr:`changes_applied`; the Evidence
+        page, made with the window, hears it first)."""
         session = self._session
         if session is None or not changes:
             return
         if self._writes == 0 and session.writable:
             self.saved_label.setText("Saved")
-        self._evidence.on_changes(changes, initiator)
         self.changes_applied.emit(changes, initiator)
 
     def push(self, command: undo.StoreCommand) -> None:

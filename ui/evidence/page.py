@@ -25,7 +25,6 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from fieldwork.model import Changes
 from ui.actions import make_action
 from ui.evidence.edits import Edits
 from ui.evidence.refresh import Refresh
@@ -106,6 +105,9 @@ class EvidencePage(QWidget):
         host.add_flusher(self.editor.flush)
         host.session_opened.connect(self._session_opened)
         host.session_closed.connect(self._session_closed)
+        # Made with the window, the page hears each change first: other pages may then
+        # rely on the list, the note and the overview showing it.
+        host.changes_applied.connect(self.refresh.on_changes)
         host.closing.connect(self._closing)
         self._set_open(False)
 
@@ -310,10 +312,6 @@ class EvidencePage(QWidget):
         self.notes_model.set_source(None, None)
         self.refresh.clear()
         self._set_open(False)
-
-    def on_changes(self, changes: Changes, initiator: object) -> None:
-        """A change was made: redo what it changed (the window calls this first)."""
-        self.refresh.on_changes(changes, initiator)
 
     def _set_open(self, is_open: bool) -> None:
         self.search.setEnabled(is_open)
