@@ -56,10 +56,6 @@ class Refresh:
         typing = editor.note_id if changes.everything and editor.dirty \
             and not editor.is_new else None
         session.reader.invalidate_caches()
-        if changes.counts_may_change:
-            self.refresh_overview()
-        elif changes.inspection:
-            self._refresh_heading()
         if changes.text_only and changes.findings:
             self._update_finding_texts(changes.findings)
         model = page.notes_model
@@ -81,6 +77,11 @@ class Refresh:
             else:
                 editor.reload(note, self.tags(note))
                 editor.saved(current)
+        # The counts last: the list's rows, which the user is looking at, come first.
+        if changes.counts_may_change:
+            self.refresh_overview()
+        elif changes.inspection:
+            self._refresh_heading()
         if typing and editor.note_id == typing and not page.host.writing:
             try:
                 note = session.reader.note(typing)

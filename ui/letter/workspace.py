@@ -377,7 +377,7 @@ class LetterWorkspace(QWidget):
         """A read is back: show its pages (if made with it) and state, then compile and
         check on the letter's lane."""
         arrived = self.refreshes.arrived(result if session is self.session else None,
-                                     visible=self.isVisible())
+                                         visible=self.isVisible())
         if arrived.again:
             self.refresh(force=True)
             return
