@@ -81,6 +81,11 @@ class Host(Protocol):
         """() a file was opened and its first rows are in the list."""
 
     @property
+    def session_closing(self) -> SignalInstance:
+        """() the file is about to close (the window too, perhaps): it is still open, and
+        work queued on the worker now runs before its writer closes (a last sync, say)."""
+
+    @property
     def session_closed(self) -> SignalInstance:
         """() the file was closed."""
 

@@ -47,6 +47,8 @@ class MainWindow(QMainWindow):
 
     Signals:
         session_opened(): a file was opened and its first rows are in the list.
+        session_closing(): the file is about to close (the window too, perhaps): it is
+            still open, and work queued on the worker now runs before its writer closes.
         session_closed(): the file was closed.
         overview_applied(): the counts, the findings or the inspection's heading were read
             again and the Evidence page shows them.
@@ -57,6 +59,7 @@ class MainWindow(QMainWindow):
     """
 
     session_opened = Signal()
+    session_closing = Signal()
     session_closed = Signal()
     overview_applied = Signal()
     changes_applied = Signal(object, object)
@@ -249,6 +252,7 @@ class MainWindow(QMainWindow):
         if session is None:
             return
         self.flush()
+        self.session_closing.emit()
         self.watcher.stop()
         self._session = None
         self.undo_stack.clear()
@@ -284,6 +288,8 @@ class MainWindow(QMainWindow):
 
     def closeEvent(self, event: QCloseEvent) -> None:
         self.flush()
+        if self._session is not None:
+            self.session_closing.emit()
         self.closing.emit()
         self._save_geometry()
         self.watcher.stop()

@@ -101,3 +101,21 @@ def test_no_module_of_the_app_has_more_than_one_concern() -> None:
     long = {p.relative_to(ui).as_posix(): n for p in ui.rglob("*.py")
             if (n := len(p.read_text().splitlines())) > 800}
     assert long == {}
+
+
+def test_work_queued_as_the_file_closes_runs_before_its_writer_closes(
+        opened: Any, idle: Any) -> None:
+    shell: Shell = opened
+    seen: list[bool] = []
+
+    def last_work() -> None:
+        session = shell.session
+        assert session is not None
+        shell.tasks.run(lambda: seen.append(session.writer.count_notes() > 0),
+                        lambda _f: None)
+
+    shell.session_closing.connect(last_work)
+    opened.files.close_file()
+    idle()
+    assert seen == [True]
+    assert opened.session is None
