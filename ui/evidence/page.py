@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from fieldwork.errors import NotFound
 from ui.actions import make_action
 from ui.evidence.edits import Edits
 from ui.evidence.refresh import Refresh
@@ -34,6 +35,7 @@ from ui.models.coverage import CoverageModel
 from ui.models.filters import FilterModel
 from ui.models.findings import FindingsModel
 from ui.models.notes import COLUMNS, SNIPPET_ROLE, NotesModel
+from ui.operations import Op
 from ui.readonly import BOARD_READ_ONLY
 from ui.widgets.board import FindingsBoard
 from ui.widgets.coverage_view import CoverageView
@@ -302,8 +304,6 @@ class EvidencePage(QWidget):
             if host.session is session:
                 callback(result)
 
-        from ui.operations import Op
-
         Op(self, work).success(arrived).run_in_background(host.tasks)
 
     def _session_closed(self) -> None:
@@ -380,8 +380,6 @@ class EvidencePage(QWidget):
         session = self.host.session
         if session is None:
             return
-        from fieldwork.errors import NotFound
-
         try:
             note = session.reader.note(note_id)
         except NotFound:
