@@ -1,21 +1,27 @@
-"""The core never imports Qt, and stays light to import."""
+"""The core never imports Qt or the app, stays light to import, and has no import cycle."""
 
 from __future__ import annotations
 
+import ast
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+CORE = ROOT / "fieldwork"
 
 
 @pytest.mark.parametrize(
     ("modules", "forbidden"),
     [
         # The core never imports Qt or the app.
-        ("fieldwork, fieldwork.cli, fieldwork.store, fieldwork.interchange, fieldwork.packs",
+        ("fieldwork, fieldwork.cli, fieldwork.store, fieldwork.interchange, fieldwork.packs, "
+         "fieldwork.issuing",
          ("PySide6", "shiboken6", "ui")),
         # Nor, until a file is opened or a letter rendered, the heavy libraries (~0.5 s).
-        ("fieldwork, fieldwork.store, fieldwork.packs, fieldwork.cli",
+        ("fieldwork, fieldwork.store, fieldwork.packs, fieldwork.cli, fieldwork.check_results",
          ("sqlite_utils", "reportlab")),
     ],
 )
@@ -33,3 +39,88 @@ def test_schema_version_counts_the_migrations() -> None:
     from fieldwork.store.migrations import migrations
 
     assert schema.SCHEMA_VERSION == len(migrations._migrations)
+
+
+# ---------------------------------------------------------------- imports
+def core_modules() -> dict[str, Path]:
+    found: dict[str, Path] = {}
+    for path in sorted(CORE.rglob("*.py")):
+        parts = list(path.relative_to(ROOT).with_suffix("").parts)
+        if parts[-1] == "__init__":
+            parts.pop()
+        found[".".join(parts)] = path
+    return found
+
+
+def imports_of(name: str, path: Path, modules: dict[str, Path]) -> set[str]:
+    """The core modules ``name`` imports, at the top or inside a function (a cycle through
+    a lazy import is a cycle all the same), leaving out imports for type checking only."""
+    tree = ast.parse(path.read_text("utf-8"))
+    typing_only = {
+        id(inner)
+        for node in ast.walk(tree)
+        if isinstance(node, ast.If) and "TYPE_CHECKING" in ast.unparse(node.test)
+        for stmt in node.body for inner in ast.walk(stmt)
+    }
+    package = name if path.name == "__init__.py" else name.rpartition(".")[0]
+    found: set[str] = set()
+    for node in ast.walk(tree):
+        if id(node) in typing_only:
+            continue
+        if isinstance(node, ast.Import):
+            found.update(a.name for a in node.names if a.name in modules)
+        elif isinstance(node, ast.ImportFrom):
+            base = node.module or ""
+            if node.level:
+                parts = package.split(".")[: len(package.split(".")) - node.level + 1]
+                base = ".".join([*parts, *([node.module] if node.module else [])])
+            for alias in node.names:
+                full = f"{base}.{alias.name}"
+                found.add(full if full in modules else base)
+    found &= modules.keys()
+    found.discard(name)
+    return found
+
+
+def cycles(graph: dict[str, set[str]]) -> list[list[str]]:
+    """The groups of modules that import each other, directly or round a loop (Tarjan)."""
+    index: dict[str, int] = {}
+    low: dict[str, int] = {}
+    stack: list[str] = []
+    found: list[list[str]] = []
+
+    def visit(v: str) -> None:
+        index[v] = low[v] = len(index)
+        stack.append(v)
+        for w in sorted(graph[v]):
+            if w not in index:
+                visit(w)
+                low[v] = min(low[v], low[w])
+            elif w in stack:
+                low[v] = min(low[v], index[w])
+        if low[v] == index[v]:
+            group = []
+            while True:
+                w = stack.pop()
+                group.append(w)
+                if w == v:
+                    break
+            if len(group) > 1:
+                found.append(sorted(group))
+
+    for v in sorted(graph):
+        if v not in index:
+            visit(v)
+    return found
+
+
+def test_the_cycle_finder_finds_a_cycle() -> None:
+    assert cycles({"a": {"b"}, "b": {"c"}, "c": {"a"}, "d": {"a"}}) == [["a", "b", "c"]]
+    assert cycles({"a": {"b"}, "b": set()}) == []
+
+
+def test_the_core_has_no_import_cycle() -> None:
+    modules = core_modules()
+    graph = {name: imports_of(name, path, modules) for name, path in modules.items()}
+    assert graph["fieldwork.store.store"], "the import graph is read"
+    assert cycles(graph) == []
