@@ -68,7 +68,7 @@ class Session:
         if self._writer_closed:
             return False
         try:
-            version = int(self.writer.conn.execute("PRAGMA data_version").fetchone()[0])
+            version = self.writer.data_version()
         except sqlite3.OperationalError:
             return False
         changed = version != self.data_version

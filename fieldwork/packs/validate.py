@@ -124,7 +124,7 @@ class Receiver:
 class PackRows:
     """A pack's rows as they travel, each checked (in the order the pack holds them)."""
 
-    #: table → rows as ``(id, *content columns, *Store.VERSION_TAIL)``, JSON as text.
+    #: table → rows as ``(id, *content columns, *R.VERSION_TAIL)``, JSON as text.
     rows: dict[str, list[tuple[Any, ...]]]
     #: table → its losing versions as ``(id, row_id, vv, deleted, data, modified_at,
     #: modified_by)``.
@@ -267,7 +267,7 @@ class _Reader:
 
     def _table(self, table: str) -> list[tuple[Any, ...]]:
         spec = R.SPECS[table]
-        cols = ", ".join(("id", *spec.columns, *Store.VERSION_TAIL))
+        cols = ", ".join(("id", *spec.columns, *R.VERSION_TAIL))
         rows = list(self._select(
             f"{table} row", f"SELECT {cols} FROM {table} NOT INDEXED ORDER BY seq"
         ))

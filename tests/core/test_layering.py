@@ -1,8 +1,10 @@
-"""The core never imports Qt or the app, stays light to import, and has no import cycle."""
+"""The core never imports Qt or the app, stays light to import, has no import cycle, and
+only the store's own package reaches inside the store."""
 
 from __future__ import annotations
 
 import ast
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -21,7 +23,8 @@ CORE = ROOT / "fieldwork"
          "fieldwork.issuing",
          ("PySide6", "shiboken6", "ui")),
         # Nor, until a file is opened or a letter rendered, the heavy libraries (~0.5 s).
-        ("fieldwork, fieldwork.store, fieldwork.packs, fieldwork.cli, fieldwork.check_results",
+        ("fieldwork, fieldwork.store, fieldwork.packs, fieldwork.cli, fieldwork.letterstate, "
+         "fieldwork.check_results",
          ("sqlite_utils", "reportlab")),
     ],
 )
@@ -124,3 +127,24 @@ def test_the_core_has_no_import_cycle() -> None:
     graph = {name: imports_of(name, path, modules) for name, path in modules.items()}
     assert graph["fieldwork.store.store"], "the import graph is read"
     assert cycles(graph) == []
+
+
+# ------------------------------------------------------------- the store
+#: What reaches past the store's public methods: its private ones, its connection.
+REACHING_IN = re.compile(
+    r"\bstore\._(?!_)|\._update\(|_require_writable|\.conn\.execute|\._conn\b|\._writer\b"
+    r"|\._places\b|\._meta\b|\._db\b"
+)
+
+
+def test_only_the_store_reaches_inside_the_store() -> None:
+    me = Path(__file__).resolve()
+    found = []
+    for folder in ("fieldwork", "ui", "tests", "bench"):
+        for path in sorted((ROOT / folder).rglob("*.py")):
+            if path.resolve() == me or (ROOT / "fieldwork" / "store") in path.parents:
+                continue
+            for number, line in enumerate(path.read_text("utf-8").splitlines(), 1):
+                if REACHING_IN.search(line) and "self._" not in line:
+                    found.append(f"{path.relative_to(ROOT)}:{number}: {line.strip()}")
+    assert found == []

@@ -1,5 +1,5 @@
 """The schema's steps are history: a file made by a step stays the same whatever the code
-around it becomes."""
+around it becomes, and the search index's columns, defined once, agree with the file's."""
 
 from __future__ import annotations
 
@@ -11,6 +11,7 @@ from typing import Any
 
 import fieldwork.store.migrations
 from fieldwork.store import Store, schema
+from fieldwork.store.index import INDEXES
 
 FIXTURE = Path(__file__).parent.parent / "fixtures" / f"schema-{schema.SCHEMA_VERSION}.json"
 
@@ -56,3 +57,18 @@ def test_the_steps_import_nothing_of_fieldwork() -> None:
     ]
     assert imported and not [m for m in imported if m and m.split(".")[0] == "fieldwork"]
     assert not [n for n in ast.walk(tree) if isinstance(n, ast.JoinedStr)], "no f-strings"
+
+
+def test_the_search_indexes_hold_the_columns_the_store_indexes(tmp_path: Path) -> None:
+    Store.create(tmp_path / "new.fieldwork").close()
+    conn = sqlite3.connect(tmp_path / "new.fieldwork")
+    try:
+        for index in INDEXES.values():
+            columns = tuple(r[1] for r in conn.execute(
+                "SELECT * FROM pragma_table_info(?)", (index.name,)))
+            assert columns == index.columns
+            table = {r[1] for r in conn.execute(
+                "SELECT * FROM pragma_table_info(?)", (index.table,))}
+            assert set(index.columns) <= table
+    finally:
+        conn.close()

@@ -110,17 +110,14 @@ def load_names(store: Store, finding_ids: Iterable[str] = (),
         findings={f.id: f.text for f in store.findings()},
         sections=section_titles(store),
     )
-    for row in store.conn.execute(
-        "SELECT section, position, id FROM findings WHERE deleted = 0 "
-        "ORDER BY position, created_at, id"
-    ):
-        names.orders.setdefault(row[0], []).append((int(row[1]), row[2]))
+    for finding_id, section, key in store.queries.finding_keys():
+        names.orders.setdefault(section, []).append((key, finding_id))
     for table, ids, known, key in (
         ("findings", finding_ids, names.findings, "text"),
         ("inspectors", inspector_ids, names.inspectors, "name"),
     ):
         for row_id in set(ids) - set(known):
-            row = store.raw_row(table, row_id)
+            row = store.replication.raw_row(table, row_id)
             if row is not None:
                 known[row_id] = str(row[key])
     return names
@@ -176,7 +173,7 @@ def load_history(store: Store, row_id: str) -> RowHistory:
     """:raises NotFound: no row with that id"""
     entries = store.history(row_id)
     table = entries[0].table
-    row = store.raw_row(table, row_id)
+    row = store.replication.raw_row(table, row_id)
     content = R.SPECS[table].decode(row) if row is not None else {}
     findings = _ids(
         v.get("findings") for e in entries for v in (e.before or {}, e.after or {}))
