@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from fieldwork.errors import FieldworkError, InvalidValue
+from fieldwork.letterstate import is_frozen
 from fieldwork.model import LetterState, Role
 
 if TYPE_CHECKING:
@@ -26,7 +27,7 @@ class NotReady(FieldworkError):
 
     def __init__(self, results: list[CheckResult]) -> None:
         self.results = results
-        errors = [r for r in results if r.level == "error"]
+        errors = [r for r in results if r.is_error]
         first = errors[0].message if errors else "unknown"
         more = f" (and {len(errors) - 1} more; run 'fieldwork check')" if len(errors) > 1 else ""
         super().__init__(f"the letter is not ready to issue: {first}{more}")
@@ -50,7 +51,7 @@ def letter_pdf(store: Store, *, draft: bool | None = None) -> bytes:
     from fieldwork.letter import compose, render_pdf
 
     issue = store.latest_issue()
-    if store.inspection().state == LetterState.ISSUED and issue is not None:
+    if is_frozen(store.inspection().state) and issue is not None:
         pdf = store.issued_pdf(issue.id)
         if hashlib.sha256(pdf).hexdigest() != issue.sha256:
             raise FieldworkError(
@@ -83,17 +84,15 @@ def left_out_warnings(store: Store) -> list[str]:
 
 
 def check(store: Store) -> list[CheckResult]:
-    """The readiness checks, errors first."""
-    from fieldwork.checks import run_checks
+    """The readiness checks, errors first (:func:`fieldwork.checks.readiness_checks`)."""
+    from fieldwork.checks import readiness_checks
 
-    results = run_checks(letter_input(store))
-    return sorted(results, key=lambda r: r.level != "error")
+    return readiness_checks(letter_input(store))
 
 
 def mark_qa(store: Store, *, by: str | None = None) -> None:
     """Send the draft for quality assurance."""
-    state = store.inspection().state
-    if state == LetterState.ISSUED:
+    if is_frozen(store.inspection().state):
         raise InvalidValue("the letter is already issued; reopen it for a re-issue first")
     store.set_state(LetterState.QA, by=by)
 
@@ -107,7 +106,7 @@ def issue(store: Store, *, by: str | None = None) -> LetterIssue:
     :raises NotReady: a check found an error
     :raises InvalidValue: the letter is already issued, or the issuer is not the lead
     """
-    if store.inspection().state == LetterState.ISSUED:
+    if is_frozen(store.inspection().state):
         raise InvalidValue(
             "the letter is already issued; reopen it for a re-issue first "
             "(fieldwork issue F --reopen)"
@@ -117,8 +116,10 @@ def issue(store: Store, *, by: str | None = None) -> LetterIssue:
     member = team.get(who)
     if member is not None and member.role != Role.LEAD:
         _not_the_lead(member.name)
+    from fieldwork.checks import blocking
+
     results = check(store)
-    if any(r.level == "error" for r in results):
+    if blocking(results):
         raise NotReady(results)
     if member is None:
         _not_the_lead(who or "nobody")
@@ -137,7 +138,7 @@ def _not_the_lead(name: str) -> None:
 
 def reopen(store: Store, *, by: str | None = None) -> None:
     """Unfreeze an issued letter for a re-issue; the earlier issue stays stored."""
-    if store.inspection().state != LetterState.ISSUED:
+    if not is_frozen(store.inspection().state):
         raise InvalidValue("the letter has not been issued")
     store.set_state(LetterState.DRAFT, by=by)
 

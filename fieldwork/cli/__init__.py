@@ -19,6 +19,7 @@ from fieldwork.errors import FieldworkError
 
 #: The modules that add commands, in the order ``--help`` lists them.
 COMMAND_MODULES = (
+    "fieldwork.cli.inspection",
     "fieldwork.cli.core",
     "fieldwork.cli.letter",
     "fieldwork.cli.fields",

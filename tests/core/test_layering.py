@@ -20,11 +20,11 @@ CORE = ROOT / "fieldwork"
     [
         # The core never imports Qt or the app.
         ("fieldwork, fieldwork.cli, fieldwork.store, fieldwork.interchange, fieldwork.packs, "
-         "fieldwork.issuing",
+         "fieldwork.inspections, fieldwork.issuing",
          ("PySide6", "shiboken6", "ui")),
         # Nor, until a file is opened or a letter rendered, the heavy libraries (~0.5 s).
-        ("fieldwork, fieldwork.store, fieldwork.packs, fieldwork.cli, fieldwork.letterstate, "
-         "fieldwork.check_results",
+        ("fieldwork, fieldwork.store, fieldwork.packs, fieldwork.cli, fieldwork.inspections, "
+         "fieldwork.letterstate, fieldwork.check_results",
          ("sqlite_utils", "reportlab")),
     ],
 )
