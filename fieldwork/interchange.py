@@ -86,7 +86,8 @@ def validate(doc: dict[str, Any]) -> dict[str, Any]:
 def import_document(store: Store, doc: dict[str, Any], *, by: str | None = None) -> Changes:
     """Bring a document into an open store: new rows are added, known ids are updated.
 
-    Everything is checked first; on any error nothing is written.
+    Everything is checked first; on any error nothing is written. The changes name every
+    row written, and are ``everything`` when any was: views read the file again.
     """
     return _write(store, validate(doc), by=by)
 
@@ -191,7 +192,8 @@ def _write(store: Store, checked: dict[str, Any], *, by: str | None) -> Changes:
 
         changes |= Changes(notes=_write_notes(store, checked, note, by=by))
         store.invalidate_caches()
-    return changes
+    # An import may touch any number of rows: views read the file again.
+    return changes | Changes.all() if changes else changes
 
 
 def _finding_keys(store: Store, checked: dict[str, Any]) -> dict[int, int]:

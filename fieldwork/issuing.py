@@ -6,6 +6,7 @@ letter is frozen: :func:`letter_pdf` then returns the stored bytes, the same eve
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import os
 from collections.abc import Callable, Iterable
@@ -14,12 +15,21 @@ from typing import TYPE_CHECKING
 
 from fieldwork.errors import FieldworkError, InvalidValue
 from fieldwork.letterstate import is_frozen
-from fieldwork.model import LetterState, Role
+from fieldwork.model import Changes, LetterState, Role
+from fieldwork.store.issues import LetterIssue
 
 if TYPE_CHECKING:
     from fieldwork.checks import CheckResult
     from fieldwork.letter import LetterInput
-    from fieldwork.store import LetterIssue, Store
+    from fieldwork.store import Store
+
+
+@dataclasses.dataclass(frozen=True)
+class Issued(LetterIssue):
+    """An issue of the letter just made, with what issuing changed: the letter's state,
+    which freezes its fields and findings."""
+
+    changes: Changes = dataclasses.field(default_factory=lambda: Changes(inspection=True))
 
 
 class NotReady(FieldworkError):
@@ -90,14 +100,14 @@ def check(store: Store) -> list[CheckResult]:
     return readiness_checks(letter_input(store))
 
 
-def mark_qa(store: Store, *, by: str | None = None) -> None:
+def mark_qa(store: Store, *, by: str | None = None) -> Changes:
     """Send the draft for quality assurance."""
     if is_frozen(store.inspection().state):
         raise InvalidValue("the letter is already issued; reopen it for a re-issue first")
-    store.set_state(LetterState.QA, by=by)
+    return store.set_state(LetterState.QA, by=by)
 
 
-def issue(store: Store, *, by: str | None = None) -> LetterIssue:
+def issue(store: Store, *, by: str | None = None) -> Issued:
     """Run the checks, then compile the final letter and store it with its sha256.
 
     Only the lead issues the letter (``by``, or the copy's owner): other copies accept an
@@ -126,7 +136,7 @@ def issue(store: Store, *, by: str | None = None) -> LetterIssue:
     from fieldwork.letter import compose, render_pdf
 
     pdf = render_pdf(compose(letter_input(store), draft=False))
-    return store.record_issue(pdf, by=by)
+    return Issued(**dataclasses.asdict(store.record_issue(pdf, by=by)))
 
 
 def _not_the_lead(name: str) -> None:
@@ -136,11 +146,11 @@ def _not_the_lead(name: str) -> None:
     )
 
 
-def reopen(store: Store, *, by: str | None = None) -> None:
+def reopen(store: Store, *, by: str | None = None) -> Changes:
     """Unfreeze an issued letter for a re-issue; the earlier issue stays stored."""
     if not is_frozen(store.inspection().state):
         raise InvalidValue("the letter has not been issued")
-    store.set_state(LetterState.DRAFT, by=by)
+    return store.set_state(LetterState.DRAFT, by=by)
 
 
 def appendix_pdf(

@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from fieldwork.errors import BadPack
+from fieldwork.model import Changes
 from fieldwork.packs import container, snapshot
 from fieldwork.packs.lattice import RowState, Version, join, maximal, sibling_id
 from fieldwork.packs.validate import PackRows, Receiver, read_pack
@@ -55,6 +56,16 @@ class MergeSummary:
         )
 
 
+@dataclass(frozen=True)
+class Merged:
+    """What a merge did: a summary per pack, and the changes to this copy (``everything``
+    when it wrote any row, conflict or issued letter; none when the packs held nothing
+    new)."""
+
+    summaries: list[MergeSummary]
+    changes: Changes
+
+
 def merge_packs(
     store: Store,
     paths: Sequence[str | Path],
@@ -62,12 +73,24 @@ def merge_packs(
     *,
     progress: Progress | None = None,
 ) -> list[MergeSummary]:
-    """Merge packs into ``store``: all of them, or (on any error) none.
+    """Merge packs into ``store``: all of them, or (on any error) none; a summary of each.
+    :func:`merge` says what changed as well.
 
     :raises BadPack: a pack is unreadable, damaged, for another passphrase, inspection or
         a newer schema; the message names the file
     :raises ReadOnly: the inspection file cannot be written
     """
+    return merge(store, paths, passphrase, progress=progress).summaries
+
+
+def merge(
+    store: Store,
+    paths: Sequence[str | Path],
+    passphrase: str,
+    *,
+    progress: Progress | None = None,
+) -> Merged:
+    """:func:`merge_packs`, with the changes it made to ``store``."""
     store.require_writable()
     packs = [Path(p) for p in paths]
     for path in packs:
@@ -94,9 +117,9 @@ def merge_packs(
         fold.add_rows(rows, summary)
         summaries.append(summary)
     report(len(packs), total, "writing")
-    fold.write(summaries)
+    changes = fold.write(summaries)
     report(total, total, "done")
-    return summaries
+    return Merged(summaries, changes)
 
 
 def _check_not_a_file_copy(
@@ -264,12 +287,15 @@ class Fold:
         return state
 
     # ------------------------------------------------------------------ writing
-    def write(self, summaries: Iterable[MergeSummary]) -> None:
-        """Write the joined rows, the new history and the merge log, in one transaction."""
+    def write(self, summaries: Iterable[MergeSummary]) -> Changes:
+        """Write the joined rows, the new history and the merge log, in one transaction;
+        what changed (any row, conflict or issued letter may have: views read it all)."""
         store, replication = self.store, self.store.replication
+        known_issues = {issue.id for issue in store.issues()}
+        wrote = any(issue_id not in known_issues for issue_id in self.issues)
         with store.atomic(), store.bulk.writes():
             for table in self.tables.values():
-                self._write_table(table)
+                wrote = self._write_table(table) or wrote
             replication.add_history(sorted(self.history.values(), key=lambda e: (e[3], e[0])))
             replication.add_issues(self.issues.values())
             for summary in summaries:
@@ -278,8 +304,10 @@ class Fold:
                     counts=summary.counts,
                 )
         store.invalidate_caches()
+        return Changes.all() if wrote else Changes()
 
-    def _write_table(self, table: _Table) -> None:
+    def _write_table(self, table: _Table) -> bool:
+        """Write one table's joined rows and conflicts; whether there were any."""
         spec = table.spec
         inserts: list[tuple[Any, ...]] = []
         replaces: list[tuple[int, tuple[Any, ...]]] = []
@@ -307,6 +335,7 @@ class Fold:
         replication.insert_versions(table.name, inserts)
         replication.replace_versions(table.name, replaces)
         replication.set_siblings(table.name, changed, siblings)
+        return bool(inserts or replaces or changed)
 
 
 def _state(spec: R.TableSpec, row: tuple[Any, ...], extra: Sequence[Version] = ()) -> RowState:

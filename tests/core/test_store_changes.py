@@ -1,14 +1,19 @@
-"""A write says whether only texts changed (so no count can have), and the search index
-and links follow every kind of write."""
+"""Every write says what it changed: the rows, whether only texts changed (so no count can
+have), or everything (an import, a merge); and the search index and links follow every
+kind of write."""
 
 from __future__ import annotations
 
 import random
+from pathlib import Path
 
 import pytest
 
-from fieldwork.model import Changes
+from fieldwork import interchange, issuing, letterfields
+from fieldwork.model import Changes, LetterState
+from fieldwork.packs import export_pack, join_pack, merge, merge_packs
 from fieldwork.store import Store
+from tests.conftest import SAMPLE
 
 
 def test_a_note_whose_text_alone_changed_is_text_only(store: Store) -> None:
@@ -49,6 +54,55 @@ def test_writes_that_change_counts_say_so(store: Store, write: str) -> None:
         "source": lambda: store.edit_note(note, source="interview"),
     }[write]()
     assert changes.notes == {note} and changes.counts_may_change and not changes.text_only
+
+
+def test_the_letter_s_state_changes_say_so(store: Store) -> None:
+    assert store.update_inspection({"authority": "Other"}) == Changes(inspection=True)
+    assert store.update_inspection({"authority": "Other"}) == Changes()
+    assert issuing.mark_qa(store) == Changes(inspection=True)
+    assert letterfields.set_field(store, "title", "A title") == Changes(inspection=True)
+    assert not letterfields.set_field(store, "title", "A title")
+    assert store.set_me(store.me) == Changes(inspection=True)
+
+
+def test_issuing_and_reopening_say_what_changed(tmp_path: Path) -> None:
+    store, _ = interchange.import_file(tmp_path / "sample.fieldwork", SAMPLE)  # ready to issue
+    issued = issuing.issue(store)
+    assert issued.changes == Changes(inspection=True)
+    assert issued == issuing.Issued(**{**vars(store.latest_issue()), "changes": issued.changes})
+    assert store.inspection().state == LetterState.ISSUED
+    assert issuing.reopen(store) == Changes(inspection=True)
+    store.close()
+
+
+def test_an_import_into_an_open_file_is_everything_unless_it_changed_nothing(
+    store: Store, tmp_path: Path
+) -> None:
+    doc = interchange.export_document(store)
+    doc["notes"] = [{"id": "n1", "author": store.me, "source": "other",
+                     "observed_at": "2009-06-24T10:00", "text": "Imported."}]
+    changes = interchange.import_document(store, doc)
+    assert changes.everything and changes.notes == {"n1"}
+    assert interchange.import_document(store, doc) == Changes()
+    doc["notes"][0]["text"] = "Imported, changed."
+    again = interchange.import_document(store, doc)
+    assert again.everything and again.notes == {"n1"}
+    assert store.note("n1").text == "Imported, changed."
+
+
+def test_a_merge_says_what_changed_and_a_merge_of_nothing_new_changes_nothing(
+    store: Store, tmp_path: Path
+) -> None:
+    lead_pack = export_pack(store, tmp_path / "lead.fwpack", "correct horse battery").path
+    tom = join_pack(lead_pack, tmp_path / "tom.fieldwork", "correct horse battery", "Tom Team")
+    tom.add_note(author="Tom Team", source="interview", text="From Tom.")
+    tom_pack = export_pack(tom, tmp_path / "tom.fwpack", "correct horse battery").path
+    tom.close()
+    merged = merge(store, [tom_pack], "correct horse battery")
+    assert merged.changes.everything and merged.summaries[0].added == 1
+    again = merge(store, [tom_pack], "correct horse battery")
+    assert again.changes == Changes() and again.summaries[0].added == 0
+    assert merge_packs(store, [tom_pack], "correct horse battery")[0].sender == "Tom Team"
 
 
 def index_matches_rows(store: Store) -> None:

@@ -23,9 +23,9 @@ from fieldwork.packs import (
     export_pack,
     join_pack,
     list_conflicts,
-    merge_packs,
     read_pack_header,
 )
+from fieldwork.packs import merge as merge_into
 from fieldwork.packs.join import pack_team
 from fieldwork.store import Conflict
 from fieldwork.store import rows as R
@@ -64,9 +64,9 @@ def merge(store: Store, paths: Sequence[Path], passphrase: str,
           progress: Progress | None = None) -> MergeOutcome:
     """Merge the packs (all or none), then count what is open and what to redraw."""
     started = time.perf_counter()
-    summaries = merge_packs(store, list(paths), passphrase, progress=progress)
+    merged = merge_into(store, list(paths), passphrase, progress=progress)
+    summaries, changes = merged.summaries, merged.changes
     seconds = time.perf_counter() - started
-    changes = Changes.all()  # a merge may have changed any row
     open_now = load_conflicts(store)
     described = [
         (open_now.titles[c.id], f"{open_now.names.inspector(c.mine_by)} (shown now) and "
