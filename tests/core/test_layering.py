@@ -129,6 +129,22 @@ def test_the_core_has_no_import_cycle() -> None:
     assert cycles(graph) == []
 
 
+def test_the_core_never_names_the_app() -> None:
+    """The app adds its command through an entry point: the core names no ``ui`` module,
+    not even as a string for importlib."""
+    for path in core_modules().values():
+        tree = ast.parse(path.read_text("utf-8"))
+        for node in ast.walk(tree):
+            names = []
+            if isinstance(node, ast.Import):
+                names = [a.name for a in node.names]
+            elif isinstance(node, ast.ImportFrom):
+                names = [node.module or ""]
+            elif isinstance(node, ast.Constant) and isinstance(node.value, str):
+                names = [node.value] if re.fullmatch(r"ui(\.\w+)*", node.value) else []
+            assert not [n for n in names if n == "ui" or n.startswith("ui.")], (path, names)
+
+
 # ------------------------------------------------------------- the store
 #: What reaches past the store's public methods: its private ones, its connection.
 REACHING_IN = re.compile(
