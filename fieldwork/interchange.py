@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING, Any
 from fieldwork.errors import FieldworkError, InvalidDocument, LetterFrozen
 from fieldwork.letterstate import is_frozen
 from fieldwork.model import Changes, LetterState
+from fieldwork.store import rows as R
 from fieldwork.validation.document import FORMAT, VERSION, DocumentChecker, too_deep
 from fieldwork.validation.rows import ITEM_KEYS
 from fieldwork.validation.values import MAX_DEPTH, NonFinite, loads
@@ -29,6 +30,9 @@ _INSPECTOR_KEYS = ITEM_KEYS["inspectors"]
 _CASE_KEYS = ITEM_KEYS["cases"]
 _FINDING_KEYS = ITEM_KEYS["findings"]
 _NOTE_KEYS = ITEM_KEYS["notes"]
+#: Note columns added after the first eight (author … extra): each travels in a document
+#: as it is stored, under its own name, and is left out when empty.
+_NOTE_MORE = R.NOTES.columns[8:]
 
 
 # ------------------------------------------------------------------ reading
@@ -123,12 +127,10 @@ def check_letter_state(store: Store | None, checked: dict[str, Any]) -> None:
     for key in sorted(fields.keys() | current.fields.keys()):
         if fields.get(key) != current.fields.get(key):
             raise LetterFrozen(f"inspection.{key}: {FROZEN}")
-    from fieldwork.store.rows import FINDINGS
-
     keys = _finding_keys(store, checked)
     for i, item in enumerate(checked["findings"]):
         row = store.replication.raw_row("findings", checked["ids"][id(item)])
-        if row is None or row["deleted"] or FINDINGS.decode(row) != _finding(checked, item, keys):
+        if row is None or row["deleted"] or R.FINDINGS.decode(row) != _finding(checked, item, keys):
             raise LetterFrozen(f"findings[{i}]: {FROZEN}")
 
 
@@ -188,6 +190,7 @@ def _write(store: Store, checked: dict[str, Any], *, by: str | None) -> Changes:
                 "text": it["text"],
                 "findings": list(dict.fromkeys(it.get("findings", []))),
                 "extra": _extra(it, _NOTE_KEYS),
+                **{key: it.get(key) for key in _NOTE_MORE},
             }
 
         changes |= Changes(notes=_write_notes(store, checked, note, by=by))
@@ -234,8 +237,7 @@ def _write_notes(
     100,000 notes spends as long in Python as in SQLite: each becomes its table row in
     one step, in the order they were observed (ties in document order).
     """
-    from fieldwork.store.rows import NOTES, dump
-
+    dump = R.dump
     ids = checked["ids"]
     inspector_ids = checked["inspector_ids"]
     by_name = checked["by_name"]
@@ -246,7 +248,7 @@ def _write_notes(
     rows: list[tuple[Any, ...]] = []
     tags: list[list[str]] = []
     stamp = store.bulk.stamp(by)
-    assert NOTES.columns == (
+    assert R.NOTES.columns[:8] == (
         "author", "source", "case_ref", "subject_role", "observed_at", "text", "findings", "extra"
     )
     notes = checked["notes"]
@@ -269,7 +271,7 @@ def _write_notes(
         rows.append((
             item_id, authors[item["author"]], item["source"], item.get("case_ref"),
             item.get("subject_role"), item["observed_at"], item["text"], tagged,
-            dump(_extra(item, _NOTE_KEYS)), *stamp,
+            dump(_extra(item, _NOTE_KEYS)), *[item.get(key) for key in _NOTE_MORE], *stamp,
         ))
         tags.append(findings)
     store.bulk.insert_encoded("notes", rows, findings=tags)
@@ -374,6 +376,8 @@ def export_document(store: Store) -> dict[str, Any]:
         item["observed_at"] = n.observed_at
         item["text"] = n.text
         item["findings"] = n.findings
+        item.update((key, value) for key in _NOTE_MORE
+                    if (value := getattr(n, key)) is not None)
         item.update(n.extra or {})
         notes.append(item)
     notes.sort(key=lambda n: (n["observed_at"], n["id"]))

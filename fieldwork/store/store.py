@@ -62,12 +62,11 @@ from fieldwork.store.writer import (
 
 __all__ = ["LetterIssue", "NoteFilter", "NoteRow", "Store"]
 
-#: The fields a caller may change with :meth:`Store.edit_note` and its kin.
-NOTE_FIELDS = frozenset(
-    {"author", "source", "case_ref", "subject_role", "observed_at", "text", "findings", "extra"}
-)
-FINDING_FIELDS = frozenset({"section", "position", "text", "extra"})
-CASE_FIELDS = frozenset({"ref", "kind", "fields", "urgent", "extra"})
+#: The fields a caller may change with :meth:`Store.edit_note` and its kin: the content
+#: columns of the table.
+NOTE_FIELDS = frozenset(R.NOTES.columns)
+FINDING_FIELDS = frozenset(R.FINDINGS.columns)
+CASE_FIELDS = frozenset(R.CASES.columns)
 #: A change to these alone leaves every count, tag and order as it was.
 _TEXT_ONLY = frozenset({"text"})
 
