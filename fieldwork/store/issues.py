@@ -33,8 +33,8 @@ class LetterIssues:
         self._store = store
         self._conn = conn
 
-    def record(self, pdf: bytes, *, by: str | None) -> LetterIssue:
-        """Store an issued letter's bytes, and mark the letter issued (frozen)."""
+    def record(self, pdf: bytes, *, by: str | None = None) -> LetterIssue:
+        """Store an issued letter's exact bytes and checksum, and freeze the letter."""
         store = self._store
         store.require_writable()
         previous = self.latest()

@@ -20,21 +20,18 @@ import contextlib
 import os
 import sqlite3
 import weakref
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from pathlib import Path
-from typing import Any
+from typing import Any, Concatenate, ParamSpec, TypeVar
 
 from fieldwork import files
 from fieldwork.errors import FieldworkError, InvalidValue, ReadOnly
 from fieldwork.letterstate import check_not_frozen
 from fieldwork.model import (
-    Case,
     CaseKind,
     Changes,
     Finding,
-    HistoryEntry,
     Inspection,
-    Inspector,
     LetterState,
     Note,
     Role,
@@ -69,6 +66,25 @@ FINDING_FIELDS = frozenset(R.FINDINGS.columns)
 CASE_FIELDS = frozenset(R.CASES.columns)
 #: A change to these alone leaves every count, tag and order as it was.
 _TEXT_ONLY = frozenset({"text"})
+
+
+P = ParamSpec("P")
+T = TypeVar("T")
+Part = TypeVar("Part")
+
+
+def _offered(part: str, method: Callable[Concatenate[Part, P], T]) -> Callable[
+        Concatenate[Store, P], T]:
+    """A method of one of the store's parts (the attribute ``part``), offered on the
+    store itself under the same signature: the facade's reads of lists, counts and
+    issued letters."""
+
+    def on_the_store(self: Store, *args: P.args, **kwargs: P.kwargs) -> T:
+        return method(getattr(self, part), *args, **kwargs)
+
+    on_the_store.__name__ = on_the_store.__qualname__ = method.__name__
+    on_the_store.__doc__ = method.__doc__
+    return on_the_store
 
 
 class Store:
@@ -294,12 +310,8 @@ class Store:
         return Changes(inspection=bool(changed))
 
     # -------------------------------------------------------------- inspectors
-    def inspectors(self) -> list[Inspector]:
-        return self.queries.inspectors()
-
-    def inspector(self, id_or_name: str) -> Inspector:
-        """An inspector by id, or by exact name."""
-        return self.queries.inspector(id_or_name)
+    inspectors = _offered("queries", Queries.inspectors)
+    inspector = _offered("queries", Queries.inspector)
 
     def add_inspector(
         self, name: str, role: Role | str = Role.TEAM, *, id: str | None = None,
@@ -321,12 +333,8 @@ class Store:
         return Changes(inspectors=frozenset({inspector_id}))
 
     # ------------------------------------------------------------------- cases
-    def cases(self, *, kind: CaseKind | str | None = None) -> list[Case]:
-        return self.queries.cases(kind=kind)
-
-    def case(self, id_or_ref: str) -> Case:
-        """A case by id, or by its case reference."""
-        return self.queries.case(id_or_ref)
+    cases = _offered("queries", Queries.cases)
+    case = _offered("queries", Queries.case)
 
     def add_case(
         self, ref: str, kind: CaseKind | str = CaseKind.SAMPLED, *,
@@ -526,35 +534,14 @@ class Store:
         return self.queries.note(self._writer.row("notes", note_id))
 
     # ----------------------------------------------------------------- queries
-    def notes(self, where: NoteFilter | None = None, *, order: str = "observed_at",
-              descending: bool = False, limit: int | None = None, offset: int = 0
-              ) -> list[Note]:
-        return self.queries.notes(where, order=order, descending=descending, limit=limit,
-                                  offset=offset)
-
-    def note_rows(self, where: NoteFilter | None = None, *, order: str = "observed_at",
-                  descending: bool = False, limit: int = 200, offset: int = 0
-                  ) -> list[NoteRow]:
-        return self.queries.note_rows(where, order=order, descending=descending, limit=limit,
-                                      offset=offset)
-
-    def note_rows_by_id(self, ids: Sequence[str]) -> list[NoteRow]:
-        return self.queries.note_rows_by_id(ids)
-
-    def count_notes(self, where: NoteFilter | None = None) -> int:
-        return self.queries.count_notes(where)
-
-    def note_counts(self, column: str) -> dict[str, int]:
-        return self.queries.note_counts(column)
-
-    def evidence_counts(self) -> dict[str, dict[str, Any]]:
-        return self.queries.evidence_counts()
-
-    def subject_roles(self) -> list[str]:
-        return self.queries.subject_roles()
-
-    def history(self, row_id: str) -> list[HistoryEntry]:
-        return self.queries.history(row_id)
+    notes = _offered("queries", Queries.notes)
+    note_rows = _offered("queries", Queries.note_rows)
+    note_rows_by_id = _offered("queries", Queries.note_rows_by_id)
+    count_notes = _offered("queries", Queries.count_notes)
+    note_counts = _offered("queries", Queries.note_counts)
+    evidence_counts = _offered("queries", Queries.evidence_counts)
+    subject_roles = _offered("queries", Queries.subject_roles)
+    history = _offered("queries", Queries.history)
 
     def search(self, query: str, *, limit: int = 50) -> list[SearchHit]:
         """Ranked hits over note text, case references and findings, with marked snippets."""
@@ -601,20 +588,10 @@ class Store:
         return Changes(notes=frozenset({note_id}), findings=frozenset({finding_id}))
 
     # ------------------------------------------------------------------ issues
-    def record_issue(self, pdf: bytes, *, by: str | None = None) -> LetterIssue:
-        """Store an issued letter's exact bytes and checksum, and freeze the letter."""
-        return self.letter_issues.record(pdf, by=by)
-
-    def issues(self) -> list[LetterIssue]:
-        """Every issue of the letter, oldest first (without the PDF bytes)."""
-        return self.letter_issues.all()
-
-    def latest_issue(self) -> LetterIssue | None:
-        return self.letter_issues.latest()
-
-    def issued_pdf(self, issue_id: str) -> bytes:
-        """The exact bytes of an issued letter."""
-        return self.letter_issues.pdf(issue_id)
+    record_issue = _offered("letter_issues", LetterIssues.record)
+    issues = _offered("letter_issues", LetterIssues.all)
+    latest_issue = _offered("letter_issues", LetterIssues.latest)
+    issued_pdf = _offered("letter_issues", LetterIssues.pdf)
 
     # -------------------------------------------------------------- whole file
     def backup(self, target: str | os.PathLike[str], *, replace: bool = False) -> None:

@@ -110,8 +110,8 @@ def load_names(store: Store, finding_ids: Iterable[str] = (),
         findings={f.id: f.text for f in store.findings()},
         sections=section_titles(store),
     )
-    for finding_id, section, key in store.queries.finding_keys():
-        names.orders.setdefault(section, []).append((key, finding_id))
+    for finding_id, section, sort_key in store.queries.finding_keys():
+        names.orders.setdefault(section, []).append((sort_key, finding_id))
     for table, ids, known, key in (
         ("findings", finding_ids, names.findings, "text"),
         ("inspectors", inspector_ids, names.inspectors, "name"),
