@@ -8,7 +8,7 @@ import uuid
 from collections.abc import Sequence
 from pathlib import Path
 
-from fieldwork.store import Store
+from fieldwork.store.index import BULK_FTS_HASHSIZE
 
 #: Column positions of the note rows the benchmarks build: id, author, source, case_ref,
 #: subject_role, observed_at, text, then findings (and, for some, extra).
@@ -42,7 +42,7 @@ def fts_alone(folder: Path, rows: Sequence[tuple[object, ...]]) -> float:
     batch = [(seq, r[TEXT], r[CASE_REF], r[ROLE]) for seq, r in enumerate(rows, start=1)]
     start = time.perf_counter()
     with conn:
-        conn.execute("INSERT INTO f (f, rank) VALUES ('hashsize', ?)", (Store.BULK_FTS_HASHSIZE,))
+        conn.execute("INSERT INTO f (f, rank) VALUES ('hashsize', ?)", (BULK_FTS_HASHSIZE,))
         conn.executemany(
             "INSERT INTO f (rowid, text, case_ref, subject_role) VALUES (?, ?, ?, ?)", batch
         )

@@ -88,7 +88,7 @@ def build(tmp: Path) -> tuple[Path, list[Path], list[tuple[object, ...]]]:
         copy = join_pack(tmp / "lead.fwpack", tmp / f"team{i}.fieldwork", PASSPHRASE, member)
         items = make_notes(2009 + i, member, found)
         with copy.atomic():
-            copy.bulk_insert("notes", items, by=member)
+            copy.bulk.insert("notes", items, by=member)
         rows.extend(
             (note_id, *[json.dumps(v) if k == "findings" else v for k, v in data.items()])
             for note_id, data in items

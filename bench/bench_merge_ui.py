@@ -74,7 +74,7 @@ def build(tmp: Path) -> tuple[Path, list[Path]]:
             for n in notes[i * NOTES_PER_PACK:(i + 1) * NOTES_PER_PACK]
         ]
         with copy.atomic():
-            copy.bulk_insert("notes", items, by=member["id"])
+            copy.bulk.insert("notes", items, by=member["id"])
         packs.append(export_pack(copy, tmp / f"team{i}.fwpack", PASSPHRASE).path)
         copy.close()
     return lead_path, packs

@@ -82,15 +82,14 @@ def bench_search(path: Path) -> None:
         "word in most notes": "child",
         "very common prefix": "th",
     }
-    tail = store.conn.execute(
+    tail = store.raw_sql(
         "SELECT term FROM notes_vocab WHERE doc BETWEEN 20 AND 200 LIMIT 1"
     ).fetchone()
     queries["rare word"] = tail[0]
-    conn = store.conn
     like_times = []
     for word in ("strategy", "child", tail[0]):
         t0 = time.perf_counter()
-        conn.execute("SELECT id FROM notes WHERE text LIKE ?", (f"%{word}%",)).fetchall()
+        store.raw_sql("SELECT id FROM notes WHERE text LIKE ?", (f"%{word}%",)).fetchall()
         like_times.append(time.perf_counter() - t0)
     like = statistics.median(like_times)
     worst = 0.0

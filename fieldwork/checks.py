@@ -1,6 +1,7 @@
 """Readiness checks: is the letter complete, is each finding backed, does it leak personal data?
 
-Each result is an error (it blocks issuing) or a warning, and names what it concerns.
+Each result is an error (it blocks issuing) or a warning, and names what it concerns
+(:mod:`fieldwork.check_results`); :func:`readiness_checks` lists them errors first.
 
 Personal data (case references, dates of birth, people's names) is looked for in the
 composed letter's text by :mod:`fieldwork.personal_data`.
@@ -8,11 +9,14 @@ composed letter's text by :mod:`fieldwork.personal_data`.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
-from dataclasses import dataclass, replace
+from collections.abc import Iterator
+from dataclasses import replace
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any
 
+from fieldwork.check_results import CheckResult, Target, errors_first
+from fieldwork.check_results import Level as Level  # the names callers know from here
+from fieldwork.check_results import blocking as blocking
 from fieldwork.errors import InvalidValue
 from fieldwork.letter import placeholders
 from fieldwork.letter.compose import (
@@ -30,26 +34,17 @@ from fieldwork.letter.template import Template, load_template
 from fieldwork.letter.text import render_text
 from fieldwork.model import Finding
 
-Level = Literal["error", "warning"]
-Target = Literal["field", "finding", "note", "section", "letter"]
-
 #: Fields every letter needs: the date, the recipient block, the salutation and who signs.
 ALWAYS_REQUIRED = ("letter_date", "recipient.name", "recipient.salutation", "signatory.name")
 
-@dataclass(frozen=True)
-class CheckResult:
-    """One finding of a readiness check, about a field, finding, note, section or the letter."""
 
-    level: Level
-    code: str
-    message: str
-    target: Target
-    target_id: str | None = None
+def readiness_checks(data: LetterInput, template: Template | None = None) -> list[CheckResult]:
+    """Every readiness check, errors first (:func:`errors_first`): as the command line,
+    issuing and the app list them.
 
-
-def blocking(results: Iterable[CheckResult]) -> bool:
-    """Whether any result is an error, which blocks issuing the letter."""
-    return any(r.level == "error" for r in results)
+    :raises InvalidValue: if the inspection's template is unknown or broken
+    """
+    return errors_first(run_checks(data, template))
 
 
 def run_checks(data: LetterInput, template: Template | None = None) -> list[CheckResult]:

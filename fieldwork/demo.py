@@ -29,7 +29,6 @@ def write_demo(directory: Path) -> list[Path]:
     from fieldwork import files
     from fieldwork.interchange import import_file
     from fieldwork.store import Store
-    from fieldwork.store.db import translated
 
     try:
         directory.mkdir(parents=True, exist_ok=True, mode=files.PRIVATE_DIR)
@@ -46,8 +45,7 @@ def write_demo(directory: Path) -> list[Path]:
                 with Store.open(target) as old:
                     if not old.writable:
                         raise ReadOnly(f"{target}: {old.read_only_reason}; nothing was changed")
-                    with translated(target):
-                        store.conn.backup(old.conn)
+                    store.copy_into(old)
         finally:
             store.close()
         if not os.path.lexists(target):

@@ -142,15 +142,6 @@ def sidecar_base(path: str | os.PathLike[str]) -> Path | None:
     return None
 
 
-def refuse_if_open_here(path: str | os.PathLike[str], what: str) -> None:
-    """Refuse to read ``path`` with plain file I/O when it is a database open here.
-
-    ``what`` is what the caller expected the file to be ("a pack", "a JSON document").
-    """
-    if is_open_here(path):
-        raise InvalidValue(f"{path}: is an open inspection file, not {what}")
-
-
 # ---------------------------------------------------------- no output over evidence
 def _head(path: Path) -> bytes:
     """The first 16 bytes of a file known not to be a database open in this process."""

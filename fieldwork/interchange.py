@@ -13,18 +13,26 @@ from __future__ import annotations
 import json
 import os
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from fieldwork.errors import FieldworkError, InvalidDocument, LetterFrozen
+from fieldwork.letterstate import is_frozen
 from fieldwork.model import Changes, LetterState
+from fieldwork.store import rows as R
 from fieldwork.validation.document import FORMAT, VERSION, DocumentChecker, too_deep
 from fieldwork.validation.rows import ITEM_KEYS
 from fieldwork.validation.values import MAX_DEPTH, NonFinite, loads
+
+if TYPE_CHECKING:
+    from fieldwork.store import Store
 
 _INSPECTOR_KEYS = ITEM_KEYS["inspectors"]
 _CASE_KEYS = ITEM_KEYS["cases"]
 _FINDING_KEYS = ITEM_KEYS["findings"]
 _NOTE_KEYS = ITEM_KEYS["notes"]
+#: Note columns added after the first eight (author … extra): each travels in a document
+#: as it is stored, under its own name, and is left out when empty.
+_NOTE_MORE = R.NOTES.columns[8:]
 
 
 # ------------------------------------------------------------------ reading
@@ -79,10 +87,11 @@ def validate(doc: dict[str, Any]) -> dict[str, Any]:
     return DocumentChecker(_template_sections).check(doc)
 
 
-def import_document(store: Any, doc: dict[str, Any], *, by: str | None = None) -> Changes:
+def import_document(store: Store, doc: dict[str, Any], *, by: str | None = None) -> Changes:
     """Bring a document into an open store: new rows are added, known ids are updated.
 
-    Everything is checked first; on any error nothing is written.
+    Everything is checked first; on any error nothing is written. The changes name every
+    row written, and are ``everything`` when any was: views read the file again.
     """
     return _write(store, validate(doc), by=by)
 
@@ -94,7 +103,7 @@ FROZEN = (
 )
 
 
-def check_letter_state(store: Any, checked: dict[str, Any]) -> None:
+def check_letter_state(store: Store | None, checked: dict[str, Any]) -> None:
     """Refuse a document that would issue the letter, or change an issued one.
 
     A letter becomes issued only by issuing it, so ``state: "issued"`` imports only into a
@@ -104,7 +113,7 @@ def check_letter_state(store: Any, checked: dict[str, Any]) -> None:
     current = store.inspection() if store is not None else None
     head = checked["inspection"]
     wanted = head.get("state")
-    if current is None or current.state != LetterState.ISSUED:
+    if store is None or current is None or not is_frozen(current.state):
         if wanted == LetterState.ISSUED.value:
             raise InvalidDocument(
                 "inspection.state",
@@ -118,12 +127,10 @@ def check_letter_state(store: Any, checked: dict[str, Any]) -> None:
     for key in sorted(fields.keys() | current.fields.keys()):
         if fields.get(key) != current.fields.get(key):
             raise LetterFrozen(f"inspection.{key}: {FROZEN}")
-    from fieldwork.store.rows import FINDINGS
-
     keys = _finding_keys(store, checked)
     for i, item in enumerate(checked["findings"]):
-        row = store.raw_row("findings", checked["ids"][id(item)])
-        if row is None or row["deleted"] or FINDINGS.decode(row) != _finding(checked, item, keys):
+        row = store.replication.raw_row("findings", checked["ids"][id(item)])
+        if row is None or row["deleted"] or R.FINDINGS.decode(row) != _finding(checked, item, keys):
             raise LetterFrozen(f"findings[{i}]: {FROZEN}")
 
 
@@ -141,17 +148,16 @@ def _finding(
     }
 
 
-def _write(store: Any, checked: dict[str, Any], *, by: str | None) -> Changes:
-    store._require_writable()
+def _write(store: Store, checked: dict[str, Any], *, by: str | None) -> Changes:
+    store.require_writable()
     check_letter_state(store, checked)
     changes = Changes()
     with store.atomic():
         head = checked["inspection"]
         fields = _inspection_fields(head)
         state = head.get("state", store.inspection().state.value)
-        if store._update(
-            "inspection", store.inspection_id, {"fields": fields, "state": state}, by=by
-        ):
+        if store.bulk.upsert("inspection", [(store.inspection_id,
+                                             {"fields": fields, "state": state})], by=by):
             changes |= Changes(inspection=True)
         if checked["extra"]:
             store.set_meta("document_extra", json.dumps(checked["extra"], ensure_ascii=False))
@@ -160,23 +166,8 @@ def _write(store: Any, checked: dict[str, Any], *, by: str | None) -> Changes:
         ids = checked["ids"]
 
         def rows(kind: str, items: list[dict[str, Any]], content: Any) -> frozenset[str]:
-            new: list[tuple[str, dict[str, Any]]] = []
-            touched: set[str] = set()
-            existing = {
-                r[0]: r[1]
-                for r in store.conn.execute(f"SELECT id, deleted FROM {kind}")
-            }
-            for item in items:
-                data = content(item)
-                item_id = ids[id(item)]
-                if item_id in existing:
-                    if store._update(kind, item_id, data, by=by, op="import", undelete=True):
-                        touched.add(item_id)
-                else:
-                    new.append((item_id, data))
-                    touched.add(item_id)
-            store.bulk_insert(kind, new, by=by)
-            return frozenset(touched)
+            return store.bulk.upsert(kind, [(ids[id(item)], content(item)) for item in items],
+                                     by=by)
 
         changes |= Changes(inspectors=rows("inspectors", checked["inspectors"], lambda it: {
             "name": it["name"], "role": it.get("role", "team"),
@@ -199,14 +190,16 @@ def _write(store: Any, checked: dict[str, Any], *, by: str | None) -> Changes:
                 "text": it["text"],
                 "findings": list(dict.fromkeys(it.get("findings", []))),
                 "extra": _extra(it, _NOTE_KEYS),
+                **{key: it.get(key) for key in _NOTE_MORE},
             }
 
         changes |= Changes(notes=_write_notes(store, checked, note, by=by))
         store.invalidate_caches()
-    return changes
+    # An import may touch any number of rows: views read the file again.
+    return changes | Changes.all() if changes else changes
 
 
-def _finding_keys(store: Any, checked: dict[str, Any]) -> dict[int, int]:
+def _finding_keys(store: Store, checked: dict[str, Any]) -> dict[int, int]:
     """The stored sort key of each finding (see :mod:`fieldwork.store.ordering`).
 
     A document's ``position`` is a place in the section's list: the findings of each
@@ -216,8 +209,7 @@ def _finding_keys(store: Any, checked: dict[str, Any]) -> dict[int, int]:
     from fieldwork.store import ordering
 
     stored = {
-        r[0]: (r[1], r[2])
-        for r in store.conn.execute("SELECT id, section, position FROM findings")
+        fid: (section, key) for fid, section, key in store.queries.finding_keys(deleted=True)
     }
     findings: list[dict[str, Any]] = checked["findings"]
     ids: dict[int, str] = checked["ids"]
@@ -237,7 +229,7 @@ def _finding_keys(store: Any, checked: dict[str, Any]) -> dict[int, int]:
 
 
 def _write_notes(
-    store: Any, checked: dict[str, Any], content: Any, *, by: str | None
+    store: Store, checked: dict[str, Any], content: Any, *, by: str | None
 ) -> frozenset[str]:
     """Notes, the bulk of a document: known ids are updated, new ones go in encoded.
 
@@ -245,29 +237,25 @@ def _write_notes(
     100,000 notes spends as long in Python as in SQLite: each becomes its table row in
     one step, in the order they were observed (ties in document order).
     """
-    from fieldwork.store.rows import NOTES, dump
-
+    dump = R.dump
     ids = checked["ids"]
     inspector_ids = checked["inspector_ids"]
     by_name = checked["by_name"]
     authors = {n: by_name[n] for n in by_name} | {a: a for a in inspector_ids}
-    existing = {r[0] for r in store.conn.execute("SELECT id FROM notes")}
+    existing = store.queries.known_ids("notes")
     encoded: dict[str, str] = {}  # finding id → its JSON, for the findings column
-    touched: set[str] = set()
+    known: list[tuple[str, dict[str, Any]]] = []
     rows: list[tuple[Any, ...]] = []
     tags: list[list[str]] = []
-    stamp = store.bulk_stamp(by)
-    assert NOTES.columns == (
+    stamp = store.bulk.stamp(by)
+    assert R.NOTES.columns[:8] == (
         "author", "source", "case_ref", "subject_role", "observed_at", "text", "findings", "extra"
     )
     notes = checked["notes"]
     for item in sorted(notes, key=lambda it: it["observed_at"]):
         item_id = ids[id(item)]
-        touched.add(item_id)
         if item_id in existing:
-            if not store._update("notes", item_id, content(item), by=by, op="import",
-                                 undelete=True):
-                touched.discard(item_id)
+            known.append((item_id, content(item)))
             continue
         findings = item.get("findings") or []
         if findings:
@@ -283,16 +271,16 @@ def _write_notes(
         rows.append((
             item_id, authors[item["author"]], item["source"], item.get("case_ref"),
             item.get("subject_role"), item["observed_at"], item["text"], tagged,
-            dump(_extra(item, _NOTE_KEYS)), *stamp,
+            dump(_extra(item, _NOTE_KEYS)), *[item.get(key) for key in _NOTE_MORE], *stamp,
         ))
         tags.append(findings)
-    store.bulk_insert_encoded("notes", rows, findings=tags)
-    return frozenset(touched)
+    store.bulk.insert_encoded("notes", rows, findings=tags)
+    return store.bulk.upsert("notes", known, by=by) | {row[0] for row in rows}
 
 
 def import_file(
     target: str | os.PathLike[str], source: str | os.PathLike[str], *, by: str | None = None
-) -> tuple[Any, Changes]:
+) -> tuple[Store, Changes]:
     """Import a JSON file into ``target``, creating the inspection file if it is missing.
 
     A new file appears whole or not at all. Returns the open store and what changed.
@@ -312,7 +300,7 @@ def import_file(
     return import_new(path, doc)
 
 
-def import_new(path: str | os.PathLike[str], doc: dict[str, Any]) -> tuple[Any, Changes]:
+def import_new(path: str | os.PathLike[str], doc: dict[str, Any]) -> tuple[Store, Changes]:
     """Make a new inspection file from a document, in bulk.
 
     The file is built under a temporary name with journaling off, made durable, then
@@ -320,7 +308,7 @@ def import_new(path: str | os.PathLike[str], doc: dict[str, Any]) -> tuple[Any, 
     """
     from fieldwork import files
     from fieldwork.store import Store
-    from fieldwork.store.store import gc_paused
+    from fieldwork.store.bulk import gc_paused
 
     with gc_paused():
         checked = validate(doc)
@@ -337,7 +325,7 @@ def import_new(path: str | os.PathLike[str], doc: dict[str, Any]) -> tuple[Any, 
     try:
         store = Store.create(tmp, inspection_id=inspection_id, actor=actor)
         try:
-            with store.building():
+            with store.bulk.building():
                 changes = _write(store, checked, by=actor or None)
         finally:
             store.close()
@@ -353,7 +341,7 @@ def import_new(path: str | os.PathLike[str], doc: dict[str, Any]) -> tuple[Any, 
 
 
 # ---------------------------------------------------------------- exporting
-def export_document(store: Any) -> dict[str, Any]:
+def export_document(store: Store) -> dict[str, Any]:
     """The inspection as an interchange document, in a stable order."""
     inspection = store.inspection()
     head: dict[str, Any] = {"id": inspection.id, **inspection.fields}
@@ -388,6 +376,8 @@ def export_document(store: Any) -> dict[str, Any]:
         item["observed_at"] = n.observed_at
         item["text"] = n.text
         item["findings"] = n.findings
+        item.update((key, value) for key in _NOTE_MORE
+                    if (value := getattr(n, key)) is not None)
         item.update(n.extra or {})
         notes.append(item)
     notes.sort(key=lambda n: (n["observed_at"], n["id"]))
@@ -403,7 +393,7 @@ def dumps(doc: dict[str, Any]) -> str:
     return json.dumps(doc, indent=2, ensure_ascii=False) + "\n"
 
 
-def export_file(store: Any, path: str | os.PathLike[str]) -> None:
+def export_file(store: Store, path: str | os.PathLike[str]) -> None:
     """Write the document atomically: a work file beside ``path``, then a rename.
 
     Never over evidence: an inspection file (this one or another), a pack, or a journal

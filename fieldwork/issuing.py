@@ -6,6 +6,7 @@ letter is frozen: :func:`letter_pdf` then returns the stored bytes, the same eve
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import os
 from collections.abc import Callable, Iterable
@@ -13,12 +14,22 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from fieldwork.errors import FieldworkError, InvalidValue
-from fieldwork.model import LetterState, Role
+from fieldwork.letterstate import is_frozen
+from fieldwork.model import Changes, LetterState, Role
+from fieldwork.store.issues import LetterIssue
 
 if TYPE_CHECKING:
     from fieldwork.checks import CheckResult
     from fieldwork.letter import LetterInput
-    from fieldwork.store import LetterIssue, Store
+    from fieldwork.store import Store
+
+
+@dataclasses.dataclass(frozen=True)
+class Issued(LetterIssue):
+    """An issue of the letter just made, with what issuing changed: the letter's state,
+    which freezes its fields and findings."""
+
+    changes: Changes = dataclasses.field(default_factory=lambda: Changes(inspection=True))
 
 
 class NotReady(FieldworkError):
@@ -26,7 +37,7 @@ class NotReady(FieldworkError):
 
     def __init__(self, results: list[CheckResult]) -> None:
         self.results = results
-        errors = [r for r in results if r.level == "error"]
+        errors = [r for r in results if r.is_error]
         first = errors[0].message if errors else "unknown"
         more = f" (and {len(errors) - 1} more; run 'fieldwork check')" if len(errors) > 1 else ""
         super().__init__(f"the letter is not ready to issue: {first}{more}")
@@ -50,7 +61,7 @@ def letter_pdf(store: Store, *, draft: bool | None = None) -> bytes:
     from fieldwork.letter import compose, render_pdf
 
     issue = store.latest_issue()
-    if store.inspection().state == LetterState.ISSUED and issue is not None:
+    if is_frozen(store.inspection().state) and issue is not None:
         pdf = store.issued_pdf(issue.id)
         if hashlib.sha256(pdf).hexdigest() != issue.sha256:
             raise FieldworkError(
@@ -83,22 +94,20 @@ def left_out_warnings(store: Store) -> list[str]:
 
 
 def check(store: Store) -> list[CheckResult]:
-    """The readiness checks, errors first."""
-    from fieldwork.checks import run_checks
+    """The readiness checks, errors first (:func:`fieldwork.checks.readiness_checks`)."""
+    from fieldwork.checks import readiness_checks
 
-    results = run_checks(letter_input(store))
-    return sorted(results, key=lambda r: r.level != "error")
+    return readiness_checks(letter_input(store))
 
 
-def mark_qa(store: Store, *, by: str | None = None) -> None:
+def mark_qa(store: Store, *, by: str | None = None) -> Changes:
     """Send the draft for quality assurance."""
-    state = store.inspection().state
-    if state == LetterState.ISSUED:
+    if is_frozen(store.inspection().state):
         raise InvalidValue("the letter is already issued; reopen it for a re-issue first")
-    store.set_state(LetterState.QA, by=by)
+    return store.set_state(LetterState.QA, by=by)
 
 
-def issue(store: Store, *, by: str | None = None) -> LetterIssue:
+def issue(store: Store, *, by: str | None = None) -> Issued:
     """Run the checks, then compile the final letter and store it with its sha256.
 
     Only the lead issues the letter (``by``, or the copy's owner): other copies accept an
@@ -107,7 +116,7 @@ def issue(store: Store, *, by: str | None = None) -> LetterIssue:
     :raises NotReady: a check found an error
     :raises InvalidValue: the letter is already issued, or the issuer is not the lead
     """
-    if store.inspection().state == LetterState.ISSUED:
+    if is_frozen(store.inspection().state):
         raise InvalidValue(
             "the letter is already issued; reopen it for a re-issue first "
             "(fieldwork issue F --reopen)"
@@ -117,15 +126,17 @@ def issue(store: Store, *, by: str | None = None) -> LetterIssue:
     member = team.get(who)
     if member is not None and member.role != Role.LEAD:
         _not_the_lead(member.name)
+    from fieldwork.checks import blocking
+
     results = check(store)
-    if any(r.level == "error" for r in results):
+    if blocking(results):
         raise NotReady(results)
     if member is None:
         _not_the_lead(who or "nobody")
     from fieldwork.letter import compose, render_pdf
 
     pdf = render_pdf(compose(letter_input(store), draft=False))
-    return store.record_issue(pdf, by=by)
+    return Issued(**dataclasses.asdict(store.record_issue(pdf, by=by)))
 
 
 def _not_the_lead(name: str) -> None:
@@ -135,11 +146,11 @@ def _not_the_lead(name: str) -> None:
     )
 
 
-def reopen(store: Store, *, by: str | None = None) -> None:
+def reopen(store: Store, *, by: str | None = None) -> Changes:
     """Unfreeze an issued letter for a re-issue; the earlier issue stays stored."""
-    if store.inspection().state != LetterState.ISSUED:
+    if not is_frozen(store.inspection().state):
         raise InvalidValue("the letter has not been issued")
-    store.set_state(LetterState.DRAFT, by=by)
+    return store.set_state(LetterState.DRAFT, by=by)
 
 
 def appendix_pdf(

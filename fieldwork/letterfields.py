@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any
 
 from fieldwork.errors import InvalidValue
 from fieldwork.letter.placeholders import check_field_name
+from fieldwork.model import Changes
 
 if TYPE_CHECKING:
     from fieldwork.store import Store
@@ -155,8 +156,9 @@ def with_value(fields: dict[str, Any], key: str, value: Any) -> tuple[str, Any]:
     return top, root or None
 
 
-def set_field(store: Store, key: str, value: Any, *, by: str | None = None) -> bool:
-    """Set a letter field (``value`` None clears it); whether anything changed.
+def set_field(store: Store, key: str, value: Any, *, by: str | None = None) -> Changes:
+    """Set a letter field (``value`` None clears it); what changed (nothing, or the
+    letter's fields).
 
     :raises InvalidValue: a bad key or value
     :raises LetterFrozen: the letter has been issued
@@ -165,7 +167,7 @@ def set_field(store: Store, key: str, value: Any, *, by: str | None = None) -> b
     if value is not None:
         check_value(key, value)
     top, new = with_value(store.inspection().fields, key, value)
-    return bool(store.update_inspection({top: new}, by=by))
+    return store.update_inspection({top: new}, by=by)
 
 
 def list_fields(store: Store) -> list[FieldInfo]:

@@ -8,22 +8,21 @@ single notes.
 from __future__ import annotations
 
 import contextlib
-import datetime as dt
 import sqlite3
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from fieldwork import inspections, paths
 from fieldwork import lock as filelock
-from fieldwork import paths
-from fieldwork.errors import FieldworkError, InvalidValue, ReadOnly
-from fieldwork.model import Case, CaseKind, Finding, Inspection, Inspector, Role, SourceType
+from fieldwork.errors import FieldworkError, ReadOnly
+from fieldwork.inspections import DEFAULT_TEMPLATE, NewInspection, section_titles
+from fieldwork.inspections import save_copy as save_copy  # the app's Save a Copy
+from fieldwork.model import Case, CaseKind, Finding, Inspection, Inspector, SourceType
 
 if TYPE_CHECKING:
     from fieldwork.store import Store
     from fieldwork.store.store import NoteRow
-
-DEFAULT_TEMPLATE = "ucra-2009"
 
 
 @dataclass
@@ -68,7 +67,7 @@ class Session:
         if self._writer_closed:
             return False
         try:
-            version = int(self.writer.conn.execute("PRAGMA data_version").fetchone()[0])
+            version = self.writer.data_version()
         except sqlite3.OperationalError:
             return False
         changed = version != self.data_version
@@ -188,27 +187,6 @@ class Overview:
         return inspector_id
 
 
-def section_titles(store: Store) -> dict[str, str]:
-    """Section key → the heading an inspector sees, in letter order."""
-    try:
-        keys = store.section_keys()
-    except FieldworkError:
-        keys = tuple(sorted({f.section for f in store.findings()}))
-    titles: dict[str, str] = {key: key.replace("_", " ").capitalize() for key in keys}
-    try:
-        from fieldwork.letter import load_template
-
-        template = load_template(store.inspection().template)
-    except (ImportError, FieldworkError):
-        return titles
-    for section in template.sections:
-        if section.key in titles and section.heading:
-            titles[section.key] = section.heading
-    if titles.get("satisfactory") == "Satisfactory":
-        titles["satisfactory"] = "Satisfactory practice"
-    return titles
-
-
 @dataclass(frozen=True)
 class Heading:
     """The part of the overview that is no count: the inspection's record, who I am, and
@@ -261,59 +239,10 @@ def template_names() -> list[tuple[str, str]]:
     return found or [(DEFAULT_TEMPLATE, DEFAULT_TEMPLATE)]
 
 
-def fieldwork_days(first: dt.date, last: dt.date) -> list[str]:
-    """Every day from ``first`` to ``last`` as ISO dates (one day if last is before first)."""
-    if last < first:
-        last = first
-    days = (last - first).days
-    return [(first + dt.timedelta(days=i)).isoformat() for i in range(days + 1)]
-
-
-@dataclass
-class NewInspection:
-    """What the New Inspection dialog collects."""
-
-    path: Path
-    template: str
-    authority: str
-    title: str
-    first_day: dt.date
-    last_day: dt.date
-    team: list[tuple[str, Role]]
-    me: str
-
-
 def create_inspection(spec: NewInspection) -> Session:
-    """Create the file, add the team and record who I am; then open it (run on the worker)."""
-    if not spec.authority.strip():
-        raise InvalidValue("an inspection needs the authority's name")
-    names = [n.strip() for n, _ in spec.team if n.strip()]
-    if not names:
-        raise InvalidValue("an inspection needs at least one inspector")
-    if spec.me not in names:
-        raise InvalidValue("choose who you are from the team")
-    fields: dict[str, Any] = {
-        "template": spec.template,
-        "authority": spec.authority.strip(),
-        "fieldwork_dates": fieldwork_days(spec.first_day, spec.last_day),
-    }
-    if spec.title.strip():
-        fields["title"] = spec.title.strip()
-    from fieldwork.store import Store
-
-    store = Store.create(spec.path, inspection=fields)
-    try:
-        me_id = ""
-        for name, role in spec.team:
-            if not name.strip():
-                continue
-            created = store.add_inspector(name.strip(), role).created
-            if name.strip() == spec.me and not me_id:
-                me_id = created or ""
-        store.set_me(me_id)
-    finally:
-        store.close()
-    return open_session(spec.path)
+    """Create the file (:func:`fieldwork.inspections.create_inspection`), then open it (run
+    on the worker)."""
+    return open_session(inspections.create_inspection(spec))
 
 
 def sample_file() -> Path:
@@ -333,32 +262,6 @@ def sample_file() -> Path:
 
     store, _ = import_file(target, paths.sample_path())
     store.close()
-    return target
-
-
-def save_copy(writer: Store, target: Path) -> Path:
-    """Copy the open file to ``target`` with SQLite's backup API; the copy gets its own
-    replica id, so the two copies merge as two laptops would (run on the worker).
-
-    Never over evidence: the open file itself, another inspection file, a pack or a
-    database's journal is refused with the reason, and left as it was. Any other existing
-    file (one the user agreed to replace) is replaced whole, only once the copy is made.
-    """
-    import os
-
-    from fieldwork.files import refuse_overwrite
-
-    if os.path.exists(target) and os.path.samefile(target, writer.path):
-        raise InvalidValue("choose a different file name for the copy")
-    refuse_overwrite(target, inputs=[writer.path])
-    from fieldwork.store import Store
-
-    writer.backup(target, replace=True)
-    copy = Store.open(target)
-    try:
-        copy.new_replica()
-    finally:
-        copy.close()
     return target
 
 

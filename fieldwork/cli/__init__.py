@@ -5,27 +5,32 @@ Expected errors (:class:`~fieldwork.errors.FieldworkError`) become one line on s
 starts with ``error:``, and exit status 2. Any other exception is a bug in Fieldwork: a
 crash report is written (:mod:`fieldwork.crash`), one line says where, and the exit
 status is 70 (``EX_SOFTWARE``). Each group of commands lives in its own module and adds
-itself to the parser through ``add_commands``.
+itself to the parser through ``add_commands``. Other packages add theirs (the desktop app
+its ``gui``) through the ``fieldwork.commands`` entry point group: each entry names an
+``add_commands`` function.
 """
 
 from __future__ import annotations
 
 import argparse
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from typing import Any
 
 from fieldwork import __version__
 from fieldwork.errors import FieldworkError
 
 #: The modules that add commands, in the order ``--help`` lists them.
 COMMAND_MODULES = (
+    "fieldwork.cli.inspection",
     "fieldwork.cli.core",
     "fieldwork.cli.letter",
     "fieldwork.cli.fields",
     "fieldwork.cli.team",
     "fieldwork.cli.timeliness",
-    "fieldwork.cli.app",
 )
+#: The entry point group through which other packages add commands.
+COMMAND_GROUP = "fieldwork.commands"
 
 
 class UsageError(FieldworkError):
@@ -50,14 +55,25 @@ def build_parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
     sub.required = True
     for name in COMMAND_MODULES:
-        try:
-            module = importlib.import_module(name)
-        except ModuleNotFoundError as err:
-            if err.name != name:
-                raise
-            continue
-        module.add_commands(sub)
+        importlib.import_module(name).add_commands(sub)
+    for add_commands in _installed_commands():
+        add_commands(sub)
     return parser
+
+
+def _installed_commands() -> list[Callable[[Any], None]]:
+    """The ``add_commands`` of every installed ``fieldwork.commands`` entry point, by name.
+    One whose package is no longer installed (a stale entry) is left out."""
+    from importlib.metadata import entry_points
+
+    found: list[Callable[[Any], None]] = []
+    for entry in sorted(entry_points(group=COMMAND_GROUP), key=lambda e: e.name):
+        try:
+            found.append(entry.load())
+        except ModuleNotFoundError as err:
+            if err.name is None or not entry.module.startswith(err.name):
+                raise
+    return found
 
 
 #: The exit status of a bug in Fieldwork (BSD's EX_SOFTWARE).

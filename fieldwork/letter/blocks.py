@@ -55,5 +55,3 @@ class Letter:
     title: str = ""
     author: str = ""
 
-    def blocks_of(self, kind: BlockKind) -> list[Block]:
-        return [b for b in self.blocks if b.kind == kind]

@@ -31,7 +31,9 @@ BodyKind = Literal["text", "heading", "generated", "section"]
 
 @dataclass(frozen=True)
 class Section:
-    """One section of findings: ``empty`` is ``"omit"`` or the sentence printed instead."""
+    """One section of findings: ``empty`` is ``"omit"`` or the sentence printed instead.
+    ``label`` names it where findings are listed and never printed (for a section the
+    letter prints without a heading)."""
 
     key: str
     heading: str = ""
@@ -39,10 +41,21 @@ class Section:
     style: SectionStyle = "bullets"
     empty: str = "omit"
     required: bool = False
+    label: str = ""
 
     @property
     def omitted_when_empty(self) -> bool:
         return self.empty == "omit"
+
+    @property
+    def title(self) -> str:
+        """What a person calls the section: its label, else its heading, else its key."""
+        return self.label or self.heading or section_title(self.key)
+
+
+def section_title(key: str) -> str:
+    """A section's name made from its key alone: ``priority_action`` → "Priority action"."""
+    return key.replace("_", " ").capitalize()
 
 
 @dataclass(frozen=True)
@@ -267,14 +280,6 @@ def _names() -> list[str]:
         if folder.is_dir():
             names.update(p.stem for p in folder.glob("*.toml") if _NAME.fullmatch(p.stem))
     return sorted(names)
-
-
-def read_template(path: Path) -> Template:
-    """Read and check one template file, with any template it extends.
-
-    :raises InvalidValue: one line naming the file and the key at fault
-    """
-    return _read(path)[0]
 
 
 def _read(path: Path) -> tuple[Template, tuple[Path, ...]]:
@@ -528,7 +533,7 @@ class _Reader:
         return value
 
     def section(self, entry: dict[str, Any], where: str) -> Section:
-        allowed = ("section", "heading", "lead_in", "style", "empty", "required",
+        allowed = ("section", "heading", "lead_in", "style", "empty", "required", "label",
                    *BODY_CONDITIONS)
         self.only(entry, where, allowed)
         key = self.text(entry, "section", f"{where}.section")
@@ -544,6 +549,7 @@ class _Reader:
             style=self.choice(entry, "style", f"{where}.style", ("bullets", "paragraphs")),
             empty=empty,
             required=self.flag(entry, "required", f"{where}.required", False),
+            label=self.text(entry, "label", f"{where}.label"),
         )
 
     def summary(self, keys: list[str]) -> SummaryRules:

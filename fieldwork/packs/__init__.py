@@ -4,6 +4,7 @@ A script or the UI needs only these names::
 
     info = export_pack(store, "me.fwpack", passphrase)
     summaries = merge_packs(store, ["a.fwpack", "b.fwpack"], passphrase)
+    changes = merge(store, ["c.fwpack"], passphrase).changes  # what to show again
     for conflict in list_conflicts(store):
         resolve_conflict(store, conflict.id, take="theirs")
 """
@@ -19,10 +20,11 @@ from fieldwork.packs.conflicts import (
 from fieldwork.packs.container import PackHeader
 from fieldwork.packs.export import PackInfo, export_pack, read_pack_header
 from fieldwork.packs.join import join_pack
-from fieldwork.packs.merge import MergeSummary, Progress, merge_packs, merges_log
+from fieldwork.packs.merge import Merged, MergeSummary, Progress, merge, merge_packs, merges_log
 
 __all__ = [
     "MergeSummary",
+    "Merged",
     "PackHeader",
     "PackInfo",
     "Progress",
@@ -31,6 +33,7 @@ __all__ = [
     "get_conflict",
     "join_pack",
     "list_conflicts",
+    "merge",
     "merge_packs",
     "merges_log",
     "read_pack_header",

@@ -10,9 +10,8 @@ from fieldwork import versions
 from fieldwork.errors import InvalidValue, NotFound
 from fieldwork.model import Changes
 from fieldwork.packs.lattice import vector
-from fieldwork.store import Conflict, Store, now
+from fieldwork.store import Conflict, Store, new_id, now
 from fieldwork.store import rows as R
-from fieldwork.store.store import new_id
 
 #: Tables whose rows have a text that a merged version can replace.
 TEXT_TABLES = frozenset({"notes", "findings"})
@@ -24,8 +23,8 @@ def list_conflicts(store: Store) -> list[Conflict]:
     A row edited three ways has two conflicts, one for each losing version.
     """
     out: list[Conflict] = []
-    for s in store.sibling_rows():
-        row = store.raw_row(s["tbl"], s["row_id"])
+    for s in store.replication.sibling_rows():
+        row = store.replication.raw_row(s["tbl"], s["row_id"])
         if row is None or versions.dominates(vector(row["vv"]), vector(s["vv"])):
             continue  # superseded here by a later local edit; the next merge drops it
         out.append(_conflict(s, row))
@@ -73,7 +72,7 @@ def resolve_conflict(
     :raises InvalidValue: neither or both of ``take`` and ``text``; a text for a row
         that has none
     """
-    store._require_writable()
+    store.require_writable()
     if (take is None) == (text is None):
         raise InvalidValue("resolve a conflict with either take ('mine' or 'theirs') or a text")
     if take is not None and take not in ("mine", "theirs"):
@@ -95,12 +94,14 @@ def resolve_conflict(
         base = conflict.theirs if conflict.mine_deleted else conflict.mine
         content, deleted = {**base, "text": text}, False
     content = {col: content.get(col) for col in spec.columns}
+    replication = store.replication
     with store.atomic():
-        row = store.raw_row(table, conflict.row_id)
+        row = replication.raw_row(table, conflict.row_id)
         assert row is not None
-        seen = [vector(row["vv"])] + [vector(s["vv"]) for s in store.sibling_rows(table, row["id"])]
+        seen = [vector(row["vv"])] + [vector(s["vv"])
+                                      for s in replication.sibling_rows(table, row["id"])]
         vv = versions.bump(versions.join(seen), store.replica, store.tick())
-        store.write_resolution(table, conflict.row_id, content, deleted=deleted, vv=vv, by=by)
+        replication.write_resolution(table, conflict.row_id, content, deleted=deleted, vv=vv, by=by)
     return _changes(conflict, content)
 
 
@@ -166,19 +167,19 @@ def resolve_conflict_undoably(
     :raises NotFound: no such open conflict
     :raises InvalidValue: as for :func:`resolve_conflict`
     """
-    store._require_writable()
+    store.require_writable()
     with store.atomic():
         conflict = get_conflict(store, conflict_id)
-        row = store.raw_row(conflict.table, conflict.row_id)
+        row = store.replication.raw_row(conflict.table, conflict.row_id)
         assert row is not None
         siblings = tuple(
             (s["id"], s["row_id"], s["vv"], s["deleted"], s["data"], s["modified_at"],
              s["modified_by"])
-            for s in store.sibling_rows(conflict.table, conflict.row_id)
+            for s in store.replication.sibling_rows(conflict.table, conflict.row_id)
         )
         before = {key: row[key] for key in row.keys()}
         changes = resolve_conflict(store, conflict.id, take=take, text=text, by=by)
-        after = store.raw_row(conflict.table, conflict.row_id)
+        after = store.replication.raw_row(conflict.table, conflict.row_id)
         assert after is not None
     return Resolution(conflict.id, conflict.table, conflict.row_id, before, siblings,
                       after["vv"], changes)
@@ -194,11 +195,12 @@ def undo_resolution(store: Store, resolution: Resolution, *, by: str | None = No
 
     :raises InvalidValue: the row has changed since the resolution
     """
-    store._require_writable()
+    store.require_writable()
     table, row_id = resolution.table, resolution.row_id
     spec = R.SPECS[table]
+    replication = store.replication
     with store.atomic():
-        row = store.raw_row(table, row_id)
+        row = replication.raw_row(table, row_id)
         if row is None or row["vv"] != resolution.vv:
             raise InvalidValue(
                 f"the {spec.kind} has changed since the conflict was resolved; "
@@ -207,17 +209,16 @@ def undo_resolution(store: Store, resolution: Resolution, *, by: str | None = No
         old = spec.decode(row)
         was = resolution.before
         restored = spec.decode(was)
-        store.replace_versions(table, [(
+        replication.replace_versions(table, [(
             row["seq"],
-            None if row["deleted"] else old,
-            (row_id, *(was[c] for c in spec.columns), *(was[c] for c in Store.VERSION_TAIL)),
+            (row_id, *(was[c] for c in spec.columns), *(was[c] for c in R.VERSION_TAIL)),
         )])
-        store.set_siblings(table, [row_id], list(resolution.siblings))
+        replication.set_siblings(table, [row_id], list(resolution.siblings))
         before = {k: old[k] for k in spec.columns if old[k] != restored[k]}
         after = {k: restored[k] for k in before}
         if bool(row["deleted"]) != bool(was["deleted"]):
             before["deleted"], after["deleted"] = bool(row["deleted"]), bool(was["deleted"])
-        store.add_history([(
+        replication.add_history([(
             new_id(), table, row_id, now(), by if by is not None else store.actor, "unresolve",
             json.dumps(before, ensure_ascii=False), json.dumps(after, ensure_ascii=False),
         )])

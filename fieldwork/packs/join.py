@@ -97,18 +97,19 @@ def _write_copy(
     store = Store.create(path, inspection_id=header.inspection_id, actor=me,
                          with_inspection=False)
     try:
-        with store.building(), store.atomic(), store.bulk_writes():
+        replication = store.replication
+        with store.bulk.building(), store.atomic(), store.bulk.writes():
             for table in REPLICATED_TABLES:
-                store.insert_versions(table, _in_storage_order(table, rows.rows[table]))
+                replication.insert_versions(table, _in_storage_order(table, rows.rows[table]))
                 siblings = rows.siblings[table]
                 if siblings:
-                    store.set_siblings(table, [], siblings)
-            store.add_history(rows.history)
-            store.add_issues(rows.issues)
+                    replication.set_siblings(table, [], siblings)
+            replication.add_history(rows.history)
+            replication.add_issues(rows.issues)
             if rows.meta.get("document_extra"):
                 store.set_meta("document_extra", rows.meta["document_extra"])
             live = sum(not row[-5] for table in REPLICATED_TABLES for row in rows.rows[table])
-            store.record_merge(
+            replication.record_merge(
                 pack=pack.name, sender=header.sender_name, made_at=header.made_at,
                 counts=(live, 0, 0, sum(len(s) for s in rows.siblings.values())),
             )

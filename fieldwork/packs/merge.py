@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from fieldwork.errors import BadPack
+from fieldwork.model import Changes
 from fieldwork.packs import container, snapshot
 from fieldwork.packs.lattice import RowState, Version, join, maximal, sibling_id
 from fieldwork.packs.validate import PackRows, Receiver, read_pack
@@ -55,6 +56,16 @@ class MergeSummary:
         )
 
 
+@dataclass(frozen=True)
+class Merged:
+    """What a merge did: a summary per pack, and the changes to this copy (``everything``
+    when it wrote any row, conflict or issued letter; none when the packs held nothing
+    new)."""
+
+    summaries: list[MergeSummary]
+    changes: Changes
+
+
 def merge_packs(
     store: Store,
     paths: Sequence[str | Path],
@@ -62,13 +73,25 @@ def merge_packs(
     *,
     progress: Progress | None = None,
 ) -> list[MergeSummary]:
-    """Merge packs into ``store``: all of them, or (on any error) none.
+    """Merge packs into ``store``: all of them, or (on any error) none; a summary of each.
+    :func:`merge` says what changed as well.
 
     :raises BadPack: a pack is unreadable, damaged, for another passphrase, inspection or
         a newer schema; the message names the file
     :raises ReadOnly: the inspection file cannot be written
     """
-    store._require_writable()
+    return merge(store, paths, passphrase, progress=progress).summaries
+
+
+def merge(
+    store: Store,
+    paths: Sequence[str | Path],
+    passphrase: str,
+    *,
+    progress: Progress | None = None,
+) -> Merged:
+    """:func:`merge_packs`, with the changes it made to ``store``."""
+    store.require_writable()
     packs = [Path(p) for p in paths]
     for path in packs:
         snapshot.check_header(container.read_header(path), path, store.inspection_id)
@@ -94,9 +117,9 @@ def merge_packs(
         fold.add_rows(rows, summary)
         summaries.append(summary)
     report(len(packs), total, "writing")
-    fold.write(summaries)
+    changes = fold.write(summaries)
     report(total, total, "done")
-    return summaries
+    return Merged(summaries, changes)
 
 
 def _check_not_a_file_copy(
@@ -125,7 +148,7 @@ def merges_log(store: Store) -> list[MergeSummary]:
             pack=r["pack"], sender=r["sender"], made_at=r["made_at"], added=r["added"],
             updated=r["updated"], deleted=r["deleted"], conflicts=r["conflicts"], at=r["at"],
         )
-        for r in store.merge_rows()
+        for r in store.replication.merge_rows()
     ]
 
 
@@ -153,8 +176,8 @@ class Fold:
     def __init__(self, store: Store) -> None:
         self.store = store
         self.tables = {
-            name: _Table(name, R.SPECS[name], store.version_index(name),
-                         store.conflicted_ids(name))
+            name: _Table(name, R.SPECS[name], store.replication.version_index(name),
+                         store.replication.conflicted_ids(name))
             for name in REPLICATED_TABLES
         }
         self.history: dict[str, tuple[Any, ...]] = {}
@@ -248,12 +271,12 @@ class Fold:
 
     def _stored(self, table: _Table, row_id: str) -> RowState:
         """The stored state of a row, read when a pack first brings something new for it."""
-        row = self.store.raw_row(table.name, row_id)
+        row = self.store.replication.raw_row(table.name, row_id)
         assert row is not None
         siblings = tuple(
             Version(s["vv"], bool(s["deleted"]), table.spec.encode(json.loads(s["data"])),
                     s["modified_at"], s["modified_by"])
-            for s in self.store.sibling_rows(table.name, row_id)
+            for s in self.store.replication.sibling_rows(table.name, row_id)
         )
         state = RowState(
             Version(row["vv"], bool(row["deleted"]), tuple(row[c] for c in table.spec.columns),
@@ -264,25 +287,30 @@ class Fold:
         return state
 
     # ------------------------------------------------------------------ writing
-    def write(self, summaries: Iterable[MergeSummary]) -> None:
-        """Write the joined rows, the new history and the merge log, in one transaction."""
-        store = self.store
-        with store.atomic(), store.bulk_writes():
+    def write(self, summaries: Iterable[MergeSummary]) -> Changes:
+        """Write the joined rows, the new history and the merge log, in one transaction;
+        what changed (any row, conflict or issued letter may have: views read it all)."""
+        store, replication = self.store, self.store.replication
+        known_issues = {issue.id for issue in store.issues()}
+        wrote = any(issue_id not in known_issues for issue_id in self.issues)
+        with store.atomic(), store.bulk.writes():
             for table in self.tables.values():
-                self._write_table(table)
-            store.add_history(sorted(self.history.values(), key=lambda e: (e[3], e[0])))
-            store.add_issues(self.issues.values())
+                wrote = self._write_table(table) or wrote
+            replication.add_history(sorted(self.history.values(), key=lambda e: (e[3], e[0])))
+            replication.add_issues(self.issues.values())
             for summary in summaries:
-                store.record_merge(
+                replication.record_merge(
                     pack=summary.pack, sender=summary.sender, made_at=summary.made_at,
                     counts=summary.counts,
                 )
         store.invalidate_caches()
+        return Changes.all() if wrote else Changes()
 
-    def _write_table(self, table: _Table) -> None:
+    def _write_table(self, table: _Table) -> bool:
+        """Write one table's joined rows and conflicts; whether there were any."""
         spec = table.spec
         inserts: list[tuple[Any, ...]] = []
-        replaces: list[tuple[int, dict[str, Any] | None, tuple[Any, ...]]] = []
+        replaces: list[tuple[int, tuple[Any, ...]]] = []
         changed: list[str] = []
         siblings: list[tuple[Any, ...]] = []
         for row_id, state in table.after.items():
@@ -290,8 +318,7 @@ class Fold:
             if before is None:
                 inserts.append(_row_tuple(row_id, state))
             elif state.winner.vv != before.winner.vv:
-                old = None if before.winner.deleted else _content(spec, before.winner)
-                replaces.append((table.index[row_id][0], old, _row_tuple(row_id, state)))
+                replaces.append((table.index[row_id][0], _row_tuple(row_id, state)))
             old_siblings = frozenset(s.vv for s in before.siblings) if before else frozenset()
             if frozenset(s.vv for s in state.siblings) != old_siblings:
                 changed.append(row_id)
@@ -304,9 +331,11 @@ class Fold:
             inserts.sort(key=lambda r: (r[at], r[0]))
         else:
             inserts.sort(key=lambda r: r[0])
-        self.store.insert_versions(table.name, inserts)
-        self.store.replace_versions(table.name, replaces)
-        self.store.set_siblings(table.name, changed, siblings)
+        replication = self.store.replication
+        replication.insert_versions(table.name, inserts)
+        replication.replace_versions(table.name, replaces)
+        replication.set_siblings(table.name, changed, siblings)
+        return bool(inserts or replaces or changed)
 
 
 def _state(spec: R.TableSpec, row: tuple[Any, ...], extra: Sequence[Version] = ()) -> RowState:

@@ -23,7 +23,7 @@ from fieldwork.packs.container import PackHeader
 from fieldwork.store import Store
 from fieldwork.store import rows as R
 from fieldwork.store import schema as store_schema
-from fieldwork.store.db import FILE_FORMAT, translated
+from fieldwork.store.db import FILE_FORMAT
 
 #: Tables a snapshot must have to be read.
 REQUIRED_TABLES = frozenset(
@@ -65,8 +65,7 @@ def take(store: Store) -> Iterator[Image]:
     process's connections hold on it, and another process could then delete the WAL
     under them.
     """
-    with translated(store.path):
-        data = store.conn.serialize()
+    data = store.serialize()
     yield Image(io.BytesIO(data), len(data))
 
 
@@ -92,7 +91,7 @@ def check_header(header: PackHeader, path: Path, inspection_id: str | None) -> N
 TABLE_COLUMNS: dict[str, tuple[str, ...]] = {
     "meta": ("key", "value"),
     **{
-        name: ("seq", "id", *spec.columns, *Store.VERSION_TAIL)
+        name: ("seq", "id", *spec.columns, *R.VERSION_TAIL)
         for name, spec in R.SPECS.items()
     },
     "conflicts": ("id", "tbl", "row_id", "vv", "deleted", "data", "modified_at", "modified_by"),

@@ -90,8 +90,8 @@ class ParallelNotesIndex:
         self._feeder.start()
 
     # ------------------------------------------------------------ the feeding side
-    def add_rows(self, rows: Sequence[tuple[int, str, str | None, str | None]]) -> None:
-        """Queue ``(rowid, text, case_ref, subject_role)`` rows, rowids going up."""
+    def add_rows(self, rows: Sequence[tuple[Any, ...]]) -> None:
+        """Queue ``(rowid, *the index's columns)`` rows, rowids going up."""
         for start in range(0, len(rows), _BATCH):
             self._put(index_worker.ROWS, rows[start:start + _BATCH])
 

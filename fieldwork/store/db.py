@@ -26,8 +26,6 @@ from fieldwork.errors import (
     ReadOnly,
 )
 
-SQLITE_HEADER = files.SQLITE_MAGIC
-
 #: The value of ``meta.format`` in every inspection file.
 FILE_FORMAT = "fieldwork-inspection"
 
@@ -274,3 +272,31 @@ def is_writable(path: Path) -> bool:
 def remove_database(path: str | os.PathLike[str]) -> None:
     """Delete a work database and its journal, WAL and shared-memory files, if there."""
     files.remove_database(path)
+
+
+@contextlib.contextmanager
+def new_database(path: Path, kind: str) -> Iterator[sqlite3.Connection]:
+    """A connection to a new database that becomes ``path`` when the block ends.
+
+    It is built beside ``path`` as a hidden work file (:func:`files.work_path`), created
+    owner-only before SQLite opens it (its WAL and shared memory then are too), and
+    renamed, so the file appears whole or not at all; on any error the partial one is
+    removed. SQLite's errors become Fieldwork's, and one that cannot be written is
+    :class:`ReadOnly` (or :class:`DiskFull`).
+    """
+    files.sweep(path.parent)
+    tmp = files.work_path(path, kind)
+    try:
+        files.create_private(tmp)
+        conn = sqlite3.connect(str(tmp), check_same_thread=False)
+        try:
+            with translated(path):
+                yield conn
+        finally:
+            conn.close()
+        os.replace(tmp, path)
+        files.sync_dir(path.parent)
+    except OSError as err:
+        raise files.write_error(path, err) from None
+    finally:
+        remove_database(tmp)

@@ -11,7 +11,8 @@ the parent's GIL: tokenising 100,000 notes keeps a core busy for two seconds or 
 
 A frame is one kind byte, an 8-byte little-endian length and a :mod:`marshal` payload:
 
-* ``R`` — ``[(rowid, text, case_ref, subject_role), …]``, rowids going up;
+* ``R`` — ``[(rowid, *columns), …]``, rowids going up, with the columns ``FTS_SQL`` gives
+  its index (the file's own definition: the worker knows no column names of its own);
 * ``L`` — ``[(finding_id, note_id), …]``, links (sorted and inserted at the end);
 * ``E`` — ``None``: that was all. Input that stops without it (the parent was killed)
   is an error, and the scratch database is removed rather than left behind.
@@ -53,10 +54,12 @@ def build(scratch: str, hash_size: int, fts_sql: str, stream: BinaryIO) -> None:
         conn.execute("PRAGMA journal_mode = OFF")
         conn.execute("PRAGMA synchronous = OFF")
         conn.execute("PRAGMA cache_size = -131072")
-        conn.execute(
-            "CREATE TABLE notes (seq INTEGER PRIMARY KEY, text, case_ref, subject_role)"
-        )
         conn.execute(fts_sql)
+        columns = [str(r[1]) for r in conn.execute("PRAGMA table_info(notes_fts)")]
+        # The index's external content table, as the file has it (never read here).
+        conn.execute(f"CREATE TABLE notes (seq INTEGER PRIMARY KEY, {', '.join(columns)})")
+        insert = (f"INSERT INTO notes_fts (rowid, {', '.join(columns)}) "
+                  f"VALUES (?, {', '.join('?' for _ in columns)})")
         conn.execute(
             "CREATE TABLE links (finding_id TEXT NOT NULL, note_id TEXT NOT NULL, "
             "PRIMARY KEY (finding_id, note_id)) WITHOUT ROWID"
@@ -70,11 +73,7 @@ def build(scratch: str, hash_size: int, fts_sql: str, stream: BinaryIO) -> None:
             if kind == END:
                 break
             if kind == ROWS:
-                conn.executemany(
-                    "INSERT INTO notes_fts (rowid, text, case_ref, subject_role) "
-                    "VALUES (?, ?, ?, ?)",
-                    payload,
-                )
+                conn.executemany(insert, payload)
             elif kind == LINKS:
                 links.extend(payload)
             else:

@@ -1,11 +1,14 @@
-"""The numbered steps of the inspection file's schema (sqlite-utils ``Migrations``)."""
+"""The numbered steps of the inspection file's schema (sqlite-utils ``Migrations``).
+
+Each step writes its statements out in full and imports nothing of Fieldwork's: a step is
+history, and a file made by it must stay the same whatever the code around it becomes.
+A change to the schema is a new step, never an edit of an old one.
+"""
 
 from __future__ import annotations
 
 from sqlite_utils import Database
 from sqlite_utils.migrations import Migrations
-
-from fieldwork.store.schema import VERSION_COLUMNS
 
 migrations = Migrations("fieldwork")
 
@@ -14,7 +17,7 @@ migrations = Migrations("fieldwork")
 def _initial(db: Database) -> None:
     _run_script(
         db,
-        f"""
+        """
         CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT);
 
         CREATE TABLE inspection (
@@ -22,7 +25,12 @@ def _initial(db: Database) -> None:
             id TEXT NOT NULL UNIQUE,
             fields TEXT NOT NULL,
             state TEXT NOT NULL DEFAULT 'draft',
-            {VERSION_COLUMNS}
+            vv TEXT NOT NULL DEFAULT '{}',
+            deleted INTEGER NOT NULL DEFAULT 0,
+            created_at TEXT NOT NULL,
+            created_by TEXT NOT NULL,
+            modified_at TEXT NOT NULL,
+            modified_by TEXT NOT NULL
         );
 
         CREATE TABLE inspectors (
@@ -31,7 +39,12 @@ def _initial(db: Database) -> None:
             name TEXT NOT NULL,
             role TEXT NOT NULL,
             extra TEXT,
-            {VERSION_COLUMNS}
+            vv TEXT NOT NULL DEFAULT '{}',
+            deleted INTEGER NOT NULL DEFAULT 0,
+            created_at TEXT NOT NULL,
+            created_by TEXT NOT NULL,
+            modified_at TEXT NOT NULL,
+            modified_by TEXT NOT NULL
         );
 
         CREATE TABLE cases (
@@ -42,7 +55,12 @@ def _initial(db: Database) -> None:
             fields TEXT,
             urgent TEXT,
             extra TEXT,
-            {VERSION_COLUMNS}
+            vv TEXT NOT NULL DEFAULT '{}',
+            deleted INTEGER NOT NULL DEFAULT 0,
+            created_at TEXT NOT NULL,
+            created_by TEXT NOT NULL,
+            modified_at TEXT NOT NULL,
+            modified_by TEXT NOT NULL
         );
         CREATE INDEX cases_ref ON cases(ref);
 
@@ -52,7 +70,12 @@ def _initial(db: Database) -> None:
             section TEXT NOT NULL,
             position INTEGER NOT NULL,
             extra TEXT,
-            {VERSION_COLUMNS},
+            vv TEXT NOT NULL DEFAULT '{}',
+            deleted INTEGER NOT NULL DEFAULT 0,
+            created_at TEXT NOT NULL,
+            created_by TEXT NOT NULL,
+            modified_at TEXT NOT NULL,
+            modified_by TEXT NOT NULL,
             text TEXT NOT NULL
         );
 
@@ -66,7 +89,12 @@ def _initial(db: Database) -> None:
             observed_at TEXT NOT NULL,
             findings TEXT NOT NULL DEFAULT '[]',
             extra TEXT,
-            {VERSION_COLUMNS},
+            vv TEXT NOT NULL DEFAULT '{}',
+            deleted INTEGER NOT NULL DEFAULT 0,
+            created_at TEXT NOT NULL,
+            created_by TEXT NOT NULL,
+            modified_at TEXT NOT NULL,
+            modified_by TEXT NOT NULL,
             -- last, so that queries which skip the text never walk its overflow pages
             text TEXT NOT NULL
         );

@@ -18,6 +18,10 @@ from fieldwork.model import (
     SourceType,
 )
 
+#: The columns that follow a replicated row's content, as the row travels between copies:
+#: its version vector, its tombstone flag, and who made and last changed it, when.
+VERSION_TAIL = ("vv", "deleted", "created_at", "created_by", "modified_at", "modified_by")
+
 
 @dataclass(frozen=True)
 class TableSpec:

@@ -1,9 +1,10 @@
 """The inspection file's schema: its version and the facts other modules need.
 
 The steps themselves are numbered sqlite-utils migrations in :mod:`.migrations`, imported
-only when a file is opened, so that importing the store stays light. ``SCHEMA_VERSION`` is
-the number of steps this Fieldwork knows; it is written to ``PRAGMA user_version`` so that a
-file from a newer Fieldwork can be recognised, and refused, before anything is written to it.
+only when a file is opened, so that importing the store stays light; they import nothing
+from here. ``SCHEMA_VERSION`` is the number of steps this Fieldwork knows; it is written to
+``PRAGMA user_version`` so that a file from a newer Fieldwork can be recognised, and
+refused, before anything is written to it.
 """
 
 from __future__ import annotations
@@ -12,17 +13,6 @@ from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from sqlite_utils import Database
-
-#: Rows that travel between copies carry these columns: the version vector, the
-#: tombstone flag, and who made and last changed the row.
-VERSION_COLUMNS = """
-    vv TEXT NOT NULL DEFAULT '{}',
-    deleted INTEGER NOT NULL DEFAULT 0,
-    created_at TEXT NOT NULL,
-    created_by TEXT NOT NULL,
-    modified_at TEXT NOT NULL,
-    modified_by TEXT NOT NULL
-"""
 
 #: The replicated tables, in the order a merge applies them.
 REPLICATED_TABLES: tuple[str, ...] = ("inspection", "inspectors", "cases", "findings", "notes")

@@ -16,7 +16,7 @@ import re
 from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
-from fieldwork.checks import CheckResult
+from fieldwork.check_results import CheckResult
 from fieldwork.errors import FieldworkError
 from fieldwork.timeliness.compare import CLOSE_POINTS, plural, whole
 from fieldwork.timeliness.compute import RuleResult

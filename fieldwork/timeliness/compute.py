@@ -46,14 +46,6 @@ class Timing(NamedTuple):
     days: int
     within: bool
 
-    @property
-    def start_date(self) -> dt.date:
-        return dt.date.fromordinal(self.start)
-
-    @property
-    def end_date(self) -> dt.date:
-        return dt.date.fromordinal(self.end)
-
 
 class Problem(NamedTuple):
     """A case that could not be measured from one start, and why."""

@@ -213,7 +213,3 @@ def working_days(
     """
     return calendar_for(nation).count(start, end)
 
-
-def calendar_days(start: dt.date, end: dt.date) -> int:
-    """Days after ``start`` up to and including ``end``; the day of the start is day 0."""
-    return end.toordinal() - start.toordinal()

@@ -208,7 +208,7 @@ def check_content(
 
 
 def check_version(values: Sequence[Any]) -> dict[str, int]:
-    """A row's version data as stored (``Store.VERSION_TAIL``): vv, deleted, created at and
+    """A row's version data as stored (``rows.VERSION_TAIL``): vv, deleted, created at and
     by, modified at and by. Returns the version vector."""
     vv, deleted, created_at, created_by, modified_at, modified_by = values
     try:

@@ -13,7 +13,7 @@ import pytest
 
 from fieldwork import interchange
 from fieldwork.errors import DiskFull, FieldworkError
-from fieldwork.store import Store, bulkindex, index_worker
+from fieldwork.store import Store, bulk, bulkindex, index_worker
 from fieldwork.store.bulkindex import ParallelNotesIndex
 
 WORDS = ("child", "seen", "alone", "strategy", "police", "referral", "assessment", "café",
@@ -47,13 +47,12 @@ def document(count: int) -> dict[str, Any]:
 
 
 def index_state(store: Store) -> dict[str, Any]:
-    conn = store.conn
     return {
         "search": {q: [h.id for h in store.search(q, limit=500)]
                    for q in ("child", "café", "R&D", "東京", "BR-09-00007", "social worker",
                              "w17x", "assess", "bold")},
-        "links": conn.execute("SELECT finding_id, note_id FROM links ORDER BY 1, 2").fetchall(),
-        "order": [r[0] for r in conn.execute("SELECT id FROM notes ORDER BY seq")],
+        "links": store.raw_sql("SELECT finding_id, note_id FROM links ORDER BY 1, 2").fetchall(),
+        "order": [r[0] for r in store.raw_sql("SELECT id FROM notes ORDER BY seq")],
     }
 
 
@@ -67,7 +66,7 @@ def parallel(monkeypatch: pytest.MonkeyPatch) -> list[int]:
         real(self, conn)
         installed.append(1)
 
-    monkeypatch.setattr(Store, "PARALLEL_INDEX_MIN", 50)
+    monkeypatch.setattr(bulk, "PARALLEL_INDEX_MIN", 50)
     monkeypatch.setattr(ParallelNotesIndex, "install", counting)
     return installed
 
@@ -78,15 +77,14 @@ def test_worker_index_matches_the_one_built_in_process(
     doc = document(400)
     store, _ = interchange.import_new(tmp_path / "worker.fieldwork", doc)
     worker = index_state(store)
-    conn = store.conn
-    conn.execute("INSERT INTO notes_fts (notes_fts) VALUES ('integrity-check')")
-    assert conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
-    assert conn.execute("SELECT count(*) FROM notes_fts_config WHERE k = 'hashsize'"
+    store.index.check()
+    assert store.integrity_check() == "ok"
+    assert store.raw_sql("SELECT count(*) FROM notes_fts_config WHERE k = 'hashsize'"
                         ).fetchone()[0] == 0
     store.close()
     assert parallel == [1]
 
-    monkeypatch.setattr(Store, "PARALLEL_INDEX_MIN", 10**9)
+    monkeypatch.setattr(bulk, "PARALLEL_INDEX_MIN", 10**9)
     store, _ = interchange.import_new(tmp_path / "here.fieldwork", doc)
     assert index_state(store) == worker
     store.close()

@@ -211,3 +211,38 @@ def test_demo_writes_the_sample(tmp_path: Path, capsys: pytest.CaptureFixture[st
     # running it again replaces the file cleanly
     assert run(capsys, "demo", tmp_path / "demo")[0] == 0
     assert sorted(p.name for p in (tmp_path / "demo").iterdir() if p.name.startswith(".")) == []
+
+
+def test_other_packages_add_commands_through_the_entry_point(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The app's `gui` comes from the `fieldwork.commands` entry point; an entry whose
+    package is gone (left by an old install) is left out, and one that fails otherwise is
+    the bug it is."""
+    import importlib.metadata
+    import sys
+    import types
+
+    plugin = types.ModuleType("fieldwork_test_plugin")
+
+    def add_commands(sub: object) -> None:
+        p = sub.add_parser("hello", help="say hello")  # type: ignore[attr-defined]
+        p.set_defaults(handler=lambda args: print("hello") or 0)
+
+    plugin.add_commands = add_commands  # type: ignore[attr-defined]
+    monkeypatch.setitem(sys.modules, "fieldwork_test_plugin", plugin)
+    entries = [
+        importlib.metadata.EntryPoint("hello", "fieldwork_test_plugin:add_commands",
+                                      "fieldwork.commands"),
+        importlib.metadata.EntryPoint("gone", "no_such_package.cli:add_commands",
+                                      "fieldwork.commands"),
+    ]
+    monkeypatch.setattr(importlib.metadata, "entry_points", lambda group: entries)
+    assert run(capsys, "hello") == (0, "hello\n", "")
+    status, _, err = run(capsys, "gone")
+    assert status == 2 and "invalid choice: 'gone'" in err
+
+    entries.append(importlib.metadata.EntryPoint(
+        "broken", "fieldwork_test_plugin:no_such_function", "fieldwork.commands"))
+    status, _, err = run(capsys, "hello")
+    assert status == 70 and "internal error" in err

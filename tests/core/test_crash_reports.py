@@ -79,7 +79,7 @@ def test_a_mistake_in_sql_is_a_bug_not_bad_input(
 ) -> None:
     def search(self: Store, query: str, *, limit: int = 50) -> list[Any]:
         with self.atomic():
-            self.conn.execute("SELECT no_such_column FROM notes WHERE text = ?", (query,))
+            self.raw_sql("SELECT no_such_column FROM notes WHERE text = ?", (query,))
         return []
 
     monkeypatch.setattr(Store, "search", search)
@@ -93,7 +93,7 @@ def test_a_mistake_in_sql_is_a_bug_not_bad_input(
 def test_a_wrong_number_of_bindings_is_a_bug(inspection: Path) -> None:
     with Store.open(inspection) as store, pytest.raises(sqlite3.ProgrammingError):
         with store.atomic():
-            store.conn.execute("SELECT ?, ?", (1,))
+            store.raw_sql("SELECT ?, ?", (1,))
 
 
 @pytest.mark.parametrize(

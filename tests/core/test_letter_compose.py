@@ -63,7 +63,7 @@ def test_findings_are_ordered_by_section_then_position():
     data = reference_input()
     data.findings.reverse()
     letter = compose(data, draft=False)
-    bullets = letter.blocks_of("bullets")
+    bullets = [b for b in letter.blocks if b.kind == "bullets"]
     assert [b.section for b in bullets] == ["satisfactory", "strength", "development"]
     assert bullets[0].lines[0] == "Safeguarding arrangements are well-established."
 
@@ -141,7 +141,7 @@ def test_focused_visit_letter_has_its_own_sections_and_no_copy_list():
         "Inspectors identified two areas for priority action and three areas for improvement."
         in text
     )
-    assert [b.lines for b in letter.blocks_of("signature")] == [
+    assert [b.lines for b in letter.blocks if b.kind == "signature"] == [
         ("Alison Whitcombe", "His Majesty's Inspector"),
         ("Derek Osei", "His Majesty's Inspector"),
     ]

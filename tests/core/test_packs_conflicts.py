@@ -61,7 +61,7 @@ def test_take_theirs_brings_back_the_losing_version(copies: tuple[Store, Store, 
     resolve_conflict(lead, conflict.id, take="theirs")
     assert lead.finding(FINDING_A).text == conflict.theirs["text"]
     assert lead.search(conflict.theirs["text"].split()[0].strip("'s"))
-    lead.conn.execute("INSERT INTO findings_fts (findings_fts) VALUES ('integrity-check')")
+    lead.index.check()
 
 
 def test_a_merged_text_replaces_both(copies: tuple[Store, Store, Store]) -> None:
@@ -124,7 +124,7 @@ def test_resolving_a_delete_edit_conflict_by_taking_the_delete(
     assert NOTE_1 in changes.notes and changes.findings >= {FINDING_A, FINDING_B}
     assert NOTE_1 not in {n.id for n in lead.notes()}
     assert [h for h in lead.search("Referral") if h.kind == "note"] == []
-    assert lead.conn.execute("SELECT count(*) FROM links WHERE note_id = ?",
+    assert lead.raw_sql("SELECT count(*) FROM links WHERE note_id = ?",
                              (NOTE_1,)).fetchone()[0] == 0
     for store in (lead, derek, fiona):
         store.close()
@@ -200,7 +200,7 @@ def test_a_sibling_superseded_by_its_own_authors_edit_is_no_longer_shown(
     derek.edit_finding(FINDING_A, text="Derek, having seen both.")
     assert list_conflicts(derek) == []
     exchange(derek, lead, tmp_path, "-2")
-    assert list_conflicts(lead) == [] and lead.sibling_rows() == []
+    assert list_conflicts(lead) == [] and lead.replication.sibling_rows() == []
     assert lead.finding(FINDING_A).text == "Derek, having seen both."
     lead.close()
     derek.close()

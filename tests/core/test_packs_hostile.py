@@ -18,6 +18,7 @@ from fieldwork.errors import BadPack, DiskFull
 from fieldwork.packs import container, crypto, join_pack, merge_packs, read_pack_header
 from fieldwork.packs.join import pack_team
 from fieldwork.store import Store
+from fieldwork.store.replication import Replication
 from tests.helpers.packs import (
     FINDING_A,
     FINDING_B,
@@ -201,7 +202,7 @@ def test_an_altered_issued_letter_is_not_given_out(
     pdf = issuing.letter_pdf(lead, draft=False)
     lead.record_issue(pdf, by=LEAD)
     with lead.atomic():
-        lead.conn.execute("UPDATE issues SET pdf = ?", (pdf + b"% altered",))
+        lead.raw_sql("UPDATE issues SET pdf = ?", (pdf + b"% altered",))
     lead.close()
     out = tmp_path / "letter.pdf"
     assert main(["letter", str(tmp_path / "lead.fieldwork"), "-o", str(out)]) == 2
@@ -210,7 +211,7 @@ def test_an_altered_issued_letter_is_not_given_out(
 
 
 def schema_of(store: Store) -> set[tuple[str, str]]:
-    return {(r[0], r[1]) for r in store.conn.execute("SELECT type, name FROM sqlite_master")}
+    return {(r[0], r[1]) for r in store.raw_sql("SELECT type, name FROM sqlite_master")}
 
 
 EVIL_SCHEMA = [
@@ -458,7 +459,7 @@ def test_the_columns_a_receiver_reads_are_the_schemas(tmp_path: Path) -> None:
 
     store = Store.create(tmp_path / "x.fieldwork")
     for table, columns in TABLE_COLUMNS.items():
-        actual = {r[1] for r in store.conn.execute(
+        actual = {r[1] for r in store.raw_sql(
             "SELECT * FROM pragma_table_xinfo(?)", (table,))}
         assert set(columns) == actual, table
     store.close()
@@ -472,10 +473,10 @@ def test_a_join_that_fails_while_building_leaves_nothing(
     lead.close()
     before = sorted(p.name for p in tmp_path.iterdir())
 
-    def fail(self: Store, entries: object) -> None:
+    def fail(self: Replication, entries: object) -> None:
         raise OSError(28, "No space left on device")
 
-    monkeypatch.setattr(Store, "add_history", fail)
+    monkeypatch.setattr(Replication, "add_history", fail)
     with pytest.raises(DiskFull, match="the disk is full"):
         join_pack(first, tmp_path / "mine.fieldwork", PASSPHRASE, "Derek Osei")
     assert sorted(p.name for p in tmp_path.iterdir()) == before

@@ -61,7 +61,7 @@ def material() -> tuple[Path, bytes, Any, dict[str, str]]:
     derek.add_note(author=DEREK, source="case-record", case_ref="TB-09-002", text="Seen.",
                    findings=[FINDING_A, FINDING_B])
     merge_packs(derek, [pack(fiona, folder / "fiona.fwpack")], PASSPHRASE)
-    assert derek.sibling_rows(), "the material should hold a conflict"
+    assert derek.replication.sibling_rows(), "the material should hold a conflict"
     base = pack(derek, folder / "base.fwpack")
     replicas = {"lead": lead.replica, "derek": derek.replica, "fiona": fiona.replica}
     for store in (lead, derek, fiona):
@@ -217,7 +217,7 @@ def test_a_mutated_pack_is_refused_whole_or_merged_into_a_usable_file(
             assert not [p for p in folder.iterdir() if ".joining" in p.name]
         else:
             event("joined")
-            names = {r[0] for r in mine.conn.execute("SELECT name FROM sqlite_master")}
+            names = {r[0] for r in mine.raw_sql("SELECT name FROM sqlite_master")}
             assert not names & {"t1", "t2", "v1", "stash", "i1", "i2", "cases_x", "evil_fk"}
             mine.close()
             usable(folder / "mine.fieldwork", folder, letter=False)

@@ -73,7 +73,7 @@ def test_the_wrong_passphrase_makes_no_copy(first_pack: Path, tmp_path: Path) ->
 
 def test_a_joined_copy_keeps_no_settings_of_the_sender(first_pack: Path, tmp_path: Path) -> None:
     mine = join_pack(first_pack, tmp_path / "mine.fieldwork", PASSPHRASE, "Derek Osei")
-    keys = {r[0] for r in mine.conn.execute("SELECT key FROM meta")}
+    keys = {r[0] for r in mine.raw_sql("SELECT key FROM meta")}
     assert keys <= {"format", "inspection_id", "replica", "clock", "me", "document_extra"}
     assert mine.meta("clock") == "0"
     mine.close()

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from fieldwork.packs import join_pack, list_conflicts, merge_packs, merges_log
-from fieldwork.store import NoteFilter, Store
+from fieldwork.store import NoteFilter, Store, bulk
 from tests.helpers.packs import (
     FINDING_A,
     FINDING_B,
@@ -175,7 +175,7 @@ def test_tags_follow_the_winning_version_into_links(
     derek.link(NOTE_2, FINDING_B)
     derek.unlink(NOTE_1, FINDING_A)
     exchange(derek, lead, tmp_path)
-    rows = lead.conn.execute("SELECT finding_id, note_id FROM links ORDER BY note_id").fetchall()
+    rows = lead.raw_sql("SELECT finding_id, note_id FROM links ORDER BY note_id").fetchall()
     assert [tuple(r) for r in rows] == [(FINDING_B, NOTE_2)]
     assert lead.evidence_counts()[FINDING_B]["notes"] == 1
 
@@ -189,8 +189,7 @@ def test_the_search_index_stays_consistent(
     fiona.add_note(author=FIONA, source="interview", text="Team manager interviewed.")
     exchange(derek, lead, tmp_path)
     exchange(fiona, lead, tmp_path)
-    lead.conn.execute("INSERT INTO notes_fts (notes_fts) VALUES ('integrity-check')")
-    lead.conn.execute("INSERT INTO findings_fts (findings_fts) VALUES ('integrity-check')")
+    lead.index.check()
     winner = lead.note(NOTE_1).text
     word = "police" if "police" in winner else "minuted"
     assert [h.id for h in lead.search(word)] == [NOTE_1]
@@ -283,7 +282,7 @@ def test_a_sibling_carries_its_content(
     fiona.edit_note(NOTE_1, text="Fiona's words")
     exchange(derek, lead, tmp_path)
     exchange(fiona, lead, tmp_path)
-    (row,) = lead.sibling_rows("notes", NOTE_1)
+    (row,) = lead.replication.sibling_rows("notes", NOTE_1)
     data = json.loads(row["data"])
     assert set(data) >= {"text", "source", "findings", "author"}
 
@@ -328,7 +327,7 @@ def test_a_pack_from_a_copied_file_is_refused(
 
 
 def note_indexes(store: Store) -> list[str]:
-    return [r[0] for r in store.conn.execute(
+    return [r[0] for r in store.raw_sql(
         "SELECT sql FROM sqlite_master WHERE type = 'index' AND tbl_name = 'notes' "
         "AND sql IS NOT NULL ORDER BY name")]
 
@@ -344,19 +343,19 @@ def test_a_batch_that_doubles_the_notes_rebuilds_their_indexes_after(
     copies: tuple[Store, Store, Store], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     lead, derek, _ = copies
-    monkeypatch.setattr(Store, "PARALLEL_INDEX_MIN", 10)
+    monkeypatch.setattr(bulk, "PARALLEL_INDEX_MIN", 10)
     before = note_indexes(lead)
     ids = add_notes(derek, DEREK, 12)
     summary = exchange(derek, lead, tmp_path)
     assert summary.added == 12
     assert note_indexes(lead) == before and len(before) == 5
-    assert lead.conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+    assert lead.raw_sql("PRAGMA integrity_check").fetchone()[0] == "ok"
     assert {h.id for h in lead.search("wombat", limit=50)} == set(ids)
     assert [n.id for n in lead.notes(NoteFilter(case_ref="TB-09-007"))] == [ids[7]]
     assert len(lead.notes(NoteFilter(author=DEREK))) == 12
     # The unique index on ids is back: a second copy of a note cannot slip in.
     with pytest.raises(Exception, match="UNIQUE"):
-        lead.conn.execute(
+        lead.raw_sql(
             "INSERT INTO notes (id, author, source, observed_at, text, vv, created_at, "
             "created_by, modified_at, modified_by) SELECT id, author, source, observed_at, "
             "text, vv, created_at, created_by, modified_at, modified_by FROM notes WHERE id = ?",
@@ -367,18 +366,18 @@ def test_a_failed_merge_keeps_the_indexes_it_had_dropped(
     copies: tuple[Store, Store, Store], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     lead, derek, _ = copies
-    monkeypatch.setattr(Store, "PARALLEL_INDEX_MIN", 10)
+    monkeypatch.setattr(bulk, "PARALLEL_INDEX_MIN", 10)
     before, count = note_indexes(lead), lead.count_notes()
     add_notes(derek, DEREK, 12)
     path = pack(derek, tmp_path / "derek.fwpack")
 
-    real = Store._drop_indexes
+    real = bulk.Bulk.drop_indexes
 
-    def broken(self: Store, table: str) -> list[str]:
+    def broken(self: bulk.Bulk, table: str) -> list[str]:
         real(self, table)
         raise OSError("disk unplugged")  # with the indexes dropped, before the rows go in
 
-    monkeypatch.setattr(Store, "_drop_indexes", broken)
+    monkeypatch.setattr(bulk.Bulk, "drop_indexes", broken)
     with pytest.raises(OSError):
         merge_packs(lead, [path], PASSPHRASE)
     assert note_indexes(lead) == before
@@ -398,7 +397,7 @@ def test_merged_notes_are_stored_in_the_order_they_were_observed(
                                  observed_at=at).created
     exchange(derek, lead, tmp_path, "d")
     exchange(fiona, lead, tmp_path, "f")
-    merged = [r[0] for r in lead.conn.execute(
+    merged = [r[0] for r in lead.raw_sql(
         "SELECT id FROM notes WHERE author IN (?, ?) ORDER BY seq", (DEREK, FIONA))]
     # Each merge stores its new notes by time; the second merge's come after the first's.
     derek_first = sorted(t for i, t in enumerate(times) if i % 2)

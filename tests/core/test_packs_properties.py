@@ -65,7 +65,7 @@ class Team:
                                          "Derek Osei"))
         self.copies = self.copies[:copies]
         for store in self.copies:  # durability is not under test here; speed is welcome
-            store.conn.execute("PRAGMA synchronous = OFF")
+            store.raw_sql("PRAGMA synchronous = OFF")
         self.written: dict[Row, set[str]] = {}
         self.packs = 0
         for store in self.copies:
@@ -73,7 +73,7 @@ class Team:
 
     def record(self, store: Store) -> None:
         for table in REPLICATED_TABLES:
-            for row_id, (_, vv) in store.version_index(table).items():
+            for row_id, (_, vv) in store.replication.version_index(table).items():
                 self.written.setdefault((table, row_id), set()).add(vv)
 
     def pack(self, index: int) -> Path:
@@ -135,9 +135,9 @@ class Team:
 def _final_versions(store: Store) -> dict[Row, set[str]]:
     out: dict[Row, set[str]] = {}
     for table in REPLICATED_TABLES:
-        for row_id, (_, vv) in store.version_index(table).items():
+        for row_id, (_, vv) in store.replication.version_index(table).items():
             out[(table, row_id)] = {vv}
-    for sibling in store.sibling_rows():
+    for sibling in store.replication.sibling_rows():
         out[(sibling["tbl"], sibling["row_id"])].add(sibling["vv"])
     return out
 

@@ -35,7 +35,7 @@ def test_create_then_open_keeps_identity(tmp_path: Path) -> None:
     again = Store.open(path)
     assert (again.replica, again.inspection_id) == (replica, inspection_id)
     assert again.inspection().authority == "X"
-    assert again.conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+    assert again.raw_sql("PRAGMA journal_mode").fetchone()[0] == "wal"
     again.close()
 
 
@@ -87,9 +87,9 @@ def test_edit_note_records_before_and_after(store: Store) -> None:
 
 def test_edit_with_no_difference_changes_nothing(store: Store) -> None:
     note_id = store.add_note(author="Tom Team", source="other", text="same").created
-    vv = store.conn.execute("SELECT vv FROM notes WHERE id = ?", (note_id,)).fetchone()[0]
+    vv = store.raw_sql("SELECT vv FROM notes WHERE id = ?", (note_id,)).fetchone()[0]
     assert not store.edit_note(note_id, text="same")
-    assert store.conn.execute("SELECT vv FROM notes WHERE id = ?", (note_id,)).fetchone()[0] == vv
+    assert store.raw_sql("SELECT vv FROM notes WHERE id = ?", (note_id,)).fetchone()[0] == vv
     assert len(store.history(note_id)) == 1
 
 
@@ -97,7 +97,7 @@ def test_every_write_advances_the_row_version(store: Store) -> None:
     note_id = store.add_note(author="Tom Team", source="other", text="a").created
 
     def vv() -> dict[str, int]:
-        row = store.conn.execute("SELECT vv FROM notes WHERE id = ?", (note_id,)).fetchone()
+        row = store.raw_sql("SELECT vv FROM notes WHERE id = ?", (note_id,)).fetchone()
         return versions.loads(row[0])
 
     first = vv()
@@ -113,7 +113,7 @@ def test_delete_is_a_tombstone(store: Store) -> None:
     store.delete_note(note_id)
     with pytest.raises(NoSuchNote):
         store.note(note_id)
-    row = store.conn.execute("SELECT deleted FROM notes WHERE id = ?", (note_id,)).fetchone()
+    row = store.raw_sql("SELECT deleted FROM notes WHERE id = ?", (note_id,)).fetchone()
     assert row[0] == 1
     assert store.search("gone") == []
     assert store.count_notes() == 0
@@ -329,12 +329,12 @@ def test_missing_file_and_folder_are_refused(tmp_path: Path) -> None:
 
 def test_disk_full_is_an_expected_error_and_loses_nothing(store: Store) -> None:
     store.add_note(author="Tom Team", source="other", text="kept")
-    pages = store.conn.execute("PRAGMA page_count").fetchone()[0]
-    store.conn.execute(f"PRAGMA max_page_count = {pages}")
+    pages = store.raw_sql("PRAGMA page_count").fetchone()[0]
+    store.raw_sql(f"PRAGMA max_page_count = {pages}")
     with pytest.raises(DiskFull, match="disk is full"):
         for _ in range(200):
             store.add_note(author="Tom Team", source="other", text="x" * 4000)
-    store.conn.execute("PRAGMA max_page_count = 1073741823")
+    store.raw_sql("PRAGMA max_page_count = 1073741823")
     assert store.integrity_check() == "ok"
     assert [n.text for n in store.notes()] == ["kept"]
 

@@ -13,7 +13,6 @@ from fieldwork.errors import InvalidValue
 from fieldwork.timeliness.workdays import (
     Nation,
     WorkingCalendar,
-    calendar_days,
     calendar_for,
     nation_from,
     working_days,
@@ -115,11 +114,6 @@ def test_a_deadline_counts_forwards_from_day_0() -> None:
     assert calendar_for(SCT).add(D("2009-04-07"), 7) == D("2009-04-17")
     with pytest.raises(InvalidValue):
         cal.add(D("2009-04-07"), -1)
-
-
-def test_calendar_days() -> None:
-    assert calendar_days(D("2009-03-03"), D("2009-03-11")) == 8
-    assert calendar_days(D("2009-12-31"), D("2010-01-01")) == 1
 
 
 def test_dates_outside_the_plausible_years_are_refused() -> None:

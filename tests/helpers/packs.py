@@ -98,7 +98,7 @@ def exchange(source: Store, target: Store, folder: Path, tag: str = "") -> Merge
 def state(store: Store) -> tuple[str, frozenset[tuple[str, str, str]]]:
     """What must be equal on converged copies: the export, and the open conflicts."""
     conflicts = frozenset(
-        (r["tbl"], r["row_id"], r["vv"]) for r in store.sibling_rows()
+        (r["tbl"], r["row_id"], r["vv"]) for r in store.replication.sibling_rows()
     )
     return interchange.dumps(interchange.export_document(store)), conflicts
 

@@ -145,7 +145,7 @@ def test_gui_command_is_registered() -> None:
 
     args = build_parser().parse_args(["gui", "x.fieldwork"])
     assert args.file == "x.fieldwork"
-    assert args.handler.__module__ == "fieldwork.cli.app"
+    assert args.handler.__module__ == "ui.cli"
 
 
 def test_a_read_only_file_opens_for_reading(window: Any, idle: Any, qtbot: Any,

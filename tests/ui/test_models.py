@@ -43,7 +43,7 @@ def test_the_notes_list_fetches_only_the_pages_it_shows(tmp_path: Path) -> None:
     me = store.add_inspector("Lena Lead", "lead").created
     assert me
     with store.atomic():
-        store.bulk_insert("notes", [
+        store.bulk.insert("notes", [
             (f"n{i:05d}", {"author": me, "source": "other", "case_ref": None,
                            "subject_role": None, "observed_at": f"2009-06-24T09:{i % 60:02d}",
                            "text": f"note {i}", "findings": [], "extra": None})
@@ -73,7 +73,7 @@ def test_pages_come_from_the_worker_and_only_the_latest_are_fetched(tmp_path: Pa
     store = Store.create(tmp_path / "many.fieldwork")
     me = store.add_inspector("Lena Lead", "lead").created
     with store.atomic():
-        store.bulk_insert("notes", [
+        store.bulk.insert("notes", [
             (f"n{i:05d}", {"author": me, "source": "other", "case_ref": None,
                            "subject_role": None, "observed_at": f"2009-06-24T09:{i % 60:02d}",
                            "text": f"note {i}", "findings": [], "extra": None})

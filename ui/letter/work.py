@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any
 
 from fieldwork import paths
 from fieldwork.errors import FieldworkError, InvalidValue
+from fieldwork.letterstate import is_frozen
 from fieldwork.model import LetterState
 
 if TYPE_CHECKING:
@@ -53,7 +54,8 @@ class LetterSnapshot:
 
     @property
     def issued(self) -> bool:
-        return self.state == LetterState.ISSUED
+        """Whether the letter is issued, and so frozen."""
+        return is_frozen(self.state)
 
     def inspector_name(self, inspector_id: str) -> str:
         for person in self.data.inspectors:
@@ -86,7 +88,7 @@ def read_snapshot(
         data = letter_input(store)
     issue = store.latest_issue()
     pdf = None
-    if data.inspection.state == LetterState.ISSUED and issue is not None:
+    if is_frozen(data.inspection.state) and issue is not None:
         pdf = store.issued_pdf(issue.id)
     return LetterSnapshot(data=data, issue=issue, issued_pdf=pdf, writable=store.writable,
                           light=light)
@@ -114,16 +116,16 @@ class Readiness:
 
     @property
     def errors(self) -> list[CheckResult]:
-        return [r for r in self.results if r.level == "error"]
+        return [r for r in self.results if r.is_error]
 
     @property
     def warnings(self) -> list[CheckResult]:
-        return [r for r in self.results if r.level != "error"]
+        return [r for r in self.results if not r.is_error]
 
 
 def readiness(snapshot: LetterSnapshot) -> Readiness:
     """Run the checks and generate the default paragraphs (no store needed)."""
-    from fieldwork.checks import letter_fields, run_checks
+    from fieldwork.checks import letter_fields, readiness_checks
     from fieldwork.letter import (
         generated_evidence_statement,
         generated_summary,
@@ -133,7 +135,7 @@ def readiness(snapshot: LetterSnapshot) -> Readiness:
     data = snapshot.data
     try:
         template = load_template(data.inspection.template)
-        results = sorted(run_checks(data, template), key=lambda r: r.level != "error")
+        results = readiness_checks(data, template)
         summary = generated_summary(data, template)
         evidence = generated_evidence_statement(data, template)
     except FieldworkError as err:

@@ -23,13 +23,12 @@ from fieldwork.packs import (
     export_pack,
     join_pack,
     list_conflicts,
-    merge_packs,
     read_pack_header,
 )
+from fieldwork.packs import merge as merge_into
 from fieldwork.packs.join import pack_team
 from fieldwork.store import Conflict
 from fieldwork.store import rows as R
-from ui import core_shims
 from ui.session import section_titles
 from ui.team.present import Names, row_title
 
@@ -65,9 +64,9 @@ def merge(store: Store, paths: Sequence[Path], passphrase: str,
           progress: Progress | None = None) -> MergeOutcome:
     """Merge the packs (all or none), then count what is open and what to redraw."""
     started = time.perf_counter()
-    summaries = merge_packs(store, list(paths), passphrase, progress=progress)
+    merged = merge_into(store, list(paths), passphrase, progress=progress)
+    summaries, changes = merged.summaries, merged.changes
     seconds = time.perf_counter() - started
-    changes = core_shims.merged()
     open_now = load_conflicts(store)
     described = [
         (open_now.titles[c.id], f"{open_now.names.inspector(c.mine_by)} (shown now) and "
@@ -111,17 +110,14 @@ def load_names(store: Store, finding_ids: Iterable[str] = (),
         findings={f.id: f.text for f in store.findings()},
         sections=section_titles(store),
     )
-    for row in store.conn.execute(
-        "SELECT section, position, id FROM findings WHERE deleted = 0 "
-        "ORDER BY position, created_at, id"
-    ):
-        names.orders.setdefault(row[0], []).append((int(row[1]), row[2]))
+    for finding_id, section, sort_key in store.queries.finding_keys():
+        names.orders.setdefault(section, []).append((sort_key, finding_id))
     for table, ids, known, key in (
         ("findings", finding_ids, names.findings, "text"),
         ("inspectors", inspector_ids, names.inspectors, "name"),
     ):
         for row_id in set(ids) - set(known):
-            row = store.raw_row(table, row_id)
+            row = store.replication.raw_row(table, row_id)
             if row is not None:
                 known[row_id] = str(row[key])
     return names
@@ -177,7 +173,7 @@ def load_history(store: Store, row_id: str) -> RowHistory:
     """:raises NotFound: no row with that id"""
     entries = store.history(row_id)
     table = entries[0].table
-    row = store.raw_row(table, row_id)
+    row = store.replication.raw_row(table, row_id)
     content = R.SPECS[table].decode(row) if row is not None else {}
     findings = _ids(
         v.get("findings") for e in entries for v in (e.before or {}, e.after or {}))

@@ -1,4 +1,8 @@
-"""``fieldwork gui [FILE]``: open the desktop app. Qt is imported only when it runs."""
+"""``fieldwork gui [FILE]``: the desktop app's command.
+
+The ``fieldwork`` command finds it through the ``fieldwork.commands`` entry point (see
+``pyproject.toml``), so the core never names the app. Qt is imported only when it runs.
+"""
 
 from __future__ import annotations
 
@@ -13,12 +17,10 @@ def add_commands(sub: Any) -> None:
 
 
 def cmd_gui(args: argparse.Namespace) -> int:
-    import importlib
-
     from fieldwork.errors import FieldworkError
 
     try:
-        app = importlib.import_module("ui.app")
+        from ui.app import main
     except ImportError as err:
-        raise FieldworkError(f"the desktop app is not installed ({err})") from None
-    return int(app.main([args.file] if args.file else []))
+        raise FieldworkError(f"the desktop app cannot start ({err})") from None
+    return int(main([args.file] if args.file else []))
