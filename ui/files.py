@@ -20,13 +20,13 @@ from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QFileDialog, QMenu
 
 from fieldwork.errors import FieldworkError
+from fieldwork.inspections import NewInspection, save_copy
 from fieldwork.lock import AlreadyOpen, Holder
-from ui import core_shims
 from ui.actions import make_action
 from ui.errors import show_error
 from ui.host import Shell
 from ui.operations import CoreOp, Op
-from ui.session import NewInspection, Session, create_inspection, open_session, sample_file
+from ui.session import Session, create_inspection, open_session, sample_file
 
 if TYPE_CHECKING:
     from fieldwork.model import Changes
@@ -181,7 +181,6 @@ class Files(QObject):
             spec = dialog.spec()
         self.host.flush()
         chosen = spec
-        # TEMP (w12-core): create_inspection's validation moves to the core.
         Op(self, lambda: create_inspection(chosen), label="Creating the inspection…") \
             .success(lambda s: self._opened(s, on_opened)) \
             .failure(lambda err: self._open_failed(err, on_opened)) \
@@ -205,8 +204,6 @@ class Files(QObject):
         chosen = target
 
         def work() -> Path:
-            from ui.session import save_copy  # TEMP (w12-core): save-a-copy moves to the core
-
             # Never deletes or overwrites an inspection file: save_copy refuses one.
             return save_copy(session.writer, chosen)
 
@@ -239,7 +236,7 @@ class Files(QObject):
             if then:
                 then()
 
-        host.run(CoreOp(self, lambda store: core_shims.set_me(store, chosen)).success(done))
+        host.run(CoreOp(self, lambda store: store.set_me(chosen)).success(done))
 
 
 def same_file(a: Path, b: Path) -> bool:

@@ -17,7 +17,6 @@ from PySide6.QtGui import QUndoCommand
 
 from fieldwork.errors import FieldworkError
 from fieldwork.model import Changes
-from ui import core_shims
 from ui.operations import CoreOp
 
 if TYPE_CHECKING:
@@ -112,10 +111,10 @@ class EditNote(StoreCommand):
         return _NOTE_ID
 
     def apply(self, store: Store) -> Changes:
-        return core_shims.text_edit(store.edit_note(self.note_id, **self.after), self.after)
+        return store.edit_note(self.note_id, **self.after)
 
     def revert(self, store: Store) -> Changes:
-        return core_shims.text_edit(store.edit_note(self.note_id, **self.before), self.before)
+        return store.edit_note(self.note_id, **self.before)
 
     def mergeWith(self, other: QUndoCommand) -> bool:
         if (
@@ -234,12 +233,10 @@ class EditFinding(StoreCommand):
         self.after = after
 
     def apply(self, store: Store) -> Changes:
-        return core_shims.text_edit(store.edit_finding(self.finding_id, text=self.after),
-                                    {"text": self.after})
+        return store.edit_finding(self.finding_id, text=self.after)
 
     def revert(self, store: Store) -> Changes:
-        return core_shims.text_edit(store.edit_finding(self.finding_id, text=self.before),
-                                    {"text": self.before})
+        return store.edit_finding(self.finding_id, text=self.before)
 
 
 class DeleteFinding(StoreCommand):

@@ -46,7 +46,6 @@ from PySide6.QtWidgets import (
 
 from fieldwork.errors import FieldworkError
 from fieldwork.model import Changes, LetterState
-from ui import core_shims
 from ui.actions import make_action
 from ui.errors import show_error
 from ui.letter import dialogs
@@ -71,6 +70,7 @@ from ui.session import template_names
 
 if TYPE_CHECKING:
     from fieldwork.checks import CheckResult
+    from fieldwork.issuing import Issued
     from fieldwork.store import Store
     from ui.host import Host
     from ui.session import Session
@@ -689,7 +689,9 @@ class LetterWorkspace(QWidget):
     # =================================================================== issuing
     def mark_for_qa(self) -> None:
         self.flush()
-        self.host.run(CoreOp(self, core_shims.mark_qa).success(
+        from fieldwork.issuing import mark_qa
+
+        self.host.run(CoreOp(self, mark_qa).success(
             lambda _c: self.host.statusBar().showMessage("The letter is marked for QA", 5000)))
 
     def issue_letter(self) -> None:
@@ -698,7 +700,7 @@ class LetterWorkspace(QWidget):
         if session is None:
             return
         self.flush()
-        from fieldwork.issuing import check
+        from fieldwork.issuing import check, issue
 
         def checked(results: list[CheckResult]) -> None:
             if session is not self.session:
@@ -708,16 +710,17 @@ class LetterWorkspace(QWidget):
             answer = dialogs.exec_dialog(dialog)
             if dialog.blocked or answer != QDialog.DialogCode.Accepted:
                 return
-            self.host.run(CoreOp(self, core_shims.issue, label="Issuing the letter…",
+            self.host.run(CoreOp(self, issue, label="Issuing the letter…",
                                  shows_saving=False).success(issued)
                           .failure(lambda err: show_error(self, err)))
 
-        def issued(result: core_shims.Issued) -> None:
-            done = result.issue
+        def issued(done: Issued) -> None:
             from ui.letter.work import when
 
+            name = next((p.name for p in session.reader.inspectors() if p.id == done.by),
+                        done.by)
             self.host.statusBar().showMessage(f"Issued; sha256 {done.sha256}", 15000)
-            dialogs.show_issued(self, f"Issued {when(done.at)} by {result.name or 'you'}",
+            dialogs.show_issued(self, f"Issued {when(done.at)} by {name or 'you'}",
                                 done.sha256)
 
         Op(self, lambda: check(session.writer), label="Checking the letter…").success(checked) \
@@ -730,7 +733,9 @@ class LetterWorkspace(QWidget):
         sha = snap.issue.sha256 if snap.issue else ""
         if not dialogs.confirm_reopen(self, describe_issue(snap), sha):
             return
-        self.host.run(CoreOp(self, core_shims.reopen).success(
+        from fieldwork.issuing import reopen
+
+        self.host.run(CoreOp(self, reopen).success(
             lambda _c: self.host.statusBar().showMessage(
                 "The letter is reopened for a re-issue; the earlier issue stays on record",
                 8000)))
