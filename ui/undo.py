@@ -131,8 +131,10 @@ class EditNote(StoreCommand):
 
 
 def _editable(fields: dict[str, Any]) -> dict[str, Any]:
-    keys = ("author", "source", "case_ref", "subject_role", "observed_at", "text")
-    return {k: v for k, v in fields.items() if k in keys}
+    """The fields a note's edit takes (a note field added to the store is one of them)."""
+    from fieldwork.store.store import NOTE_FIELDS
+
+    return {k: v for k, v in fields.items() if k in NOTE_FIELDS}
 
 
 class DeleteNotes(StoreCommand):

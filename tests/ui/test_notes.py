@@ -62,6 +62,30 @@ def test_focus_change_saves_at_once(opened: Any, qtbot: Any, idle: Any) -> None:
     assert opened.session.reader.count_notes() == 150
 
 
+def test_a_new_note_is_undone_whole_and_redone_with_its_fields(opened: Any, qtbot: Any,
+                                                               idle: Any) -> None:
+    ev = opened.evidence
+    ev.new_note()
+    ev.editor.source.setCurrentIndex(ev.editor.source.findData(SourceType.INTERVIEW.value))
+    ev.editor.subject.setText("Team manager")
+    ev.editor.subject.textEdited.emit("Team manager")
+    qtbot.keyClicks(ev.editor.text, "Supervision is monthly and recorded.")
+    ev.editor.flush()
+    idle()
+    note_id = ev.editor.note_id
+    qtbot.keyClicks(ev.editor.text, " Actions are followed up.")
+    ev.editor.flush()
+    idle()
+    opened.undo()  # the typing merged into the new note: one undo takes it all away
+    idle()
+    assert opened.session.reader.count_notes() == 149
+    opened.redo()
+    idle()
+    note = opened.session.reader.note(note_id)
+    assert note.text == "Supervision is monthly and recorded. Actions are followed up."
+    assert (note.source, note.subject_role) == (SourceType.INTERVIEW, "Team manager")
+
+
 def test_editing_a_note_autosaves_and_undo_restores_it(opened: Any, qtbot: Any,
                                                        idle: Any) -> None:
     opened.evidence.notes_view.selectRow(0)

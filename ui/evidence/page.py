@@ -160,7 +160,7 @@ class EvidencePage(QWidget):
             if key == "text":
                 h.setSectionResizeMode(i, QHeaderView.ResizeMode.Stretch)
             else:
-                h.resizeSection(i, widths[key])
+                h.resizeSection(i, widths.get(key, 110))
 
         self.editor = NoteEditor()
 
