@@ -27,7 +27,14 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, BinaryIO, Protocol
 
-from fieldwork.errors import BadPack, DiskFull, FieldworkError, ReadOnly
+from fieldwork.errors import (
+    BadPack,
+    DiskFull,
+    FieldworkError,
+    IncompletePack,
+    ReadOnly,
+    WrongPassphrase,
+)
 from fieldwork.packs import crypto
 
 MAGIC = b"FWPACK\x00\x01"
@@ -132,9 +139,10 @@ def _atomic_file(path: Path) -> Iterator[BinaryIO]:
     """
     if not path.parent.is_dir():
         raise FieldworkError(f"{path}: no such directory: {path.parent}")
-    tmp = path.with_name(f".{path.name}.{uuid.uuid4().hex[:8]}.tmp")
+    tmp = work_name(path)
     try:
-        with tmp.open("wb") as fh:
+        # Owner-only from the start: the file never exists with wider permissions.
+        with os.fdopen(os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600), "wb") as fh:
             yield fh
         os.replace(tmp, path)
     except OSError as err:
@@ -146,6 +154,16 @@ def _atomic_file(path: Path) -> Iterator[BinaryIO]:
     finally:
         with contextlib.suppress(OSError):
             tmp.unlink()
+
+
+#: How :func:`work_name` names a pack being written: hidden, so that readers of a team
+#: folder skip it, and recognisable, so that one left by a crash can be cleared.
+WORK_PATTERN = ".{name}.*.tmp"
+
+
+def work_name(target: Path) -> Path:
+    """The hidden name a pack is written under beside ``target``, before it is renamed."""
+    return target.with_name(f".{target.name}.{uuid.uuid4().hex[:8]}.tmp")
 
 
 def _read_fully(source: Source, buffer: memoryview) -> int:
@@ -168,6 +186,14 @@ def read_header(path: Path) -> PackHeader:
     return header
 
 
+def key_check(passphrase: str, inspection_id: str) -> str:
+    """The key check a pack of this inspection made with ``passphrase`` carries in its
+    header: comparing it with a header's tells a wrong passphrase without decrypting."""
+    n, r, p = crypto.KDF_PARAMS[FORMAT_VERSION]
+    return crypto.key_check(crypto.derive_key(passphrase, crypto.team_salt(inspection_id),
+                                              n, r, p))
+
+
 def read_pack(path: Path, passphrase: str) -> tuple[PackHeader, bytearray]:
     """Read, authenticate and decrypt a pack; returns its header and payload.
 
@@ -179,7 +205,7 @@ def read_pack(path: Path, passphrase: str) -> tuple[PackHeader, bytearray]:
         kdf = header.kdf
         key = crypto.derive_key(passphrase, header.salt, kdf["n"], kdf["r"], kdf["p"])
         if crypto.key_check(key) != header.key_check:
-            raise BadPack(f"{path}: wrong passphrase for this pack")
+            raise WrongPassphrase(f"{path}: wrong passphrase for this pack")
         cipher = crypto.ChunkCipher(key, header.nonce, header.raw)
         payload = bytearray(header.payload_size)
         out = memoryview(payload)
@@ -188,7 +214,7 @@ def read_pack(path: Path, passphrase: str) -> tuple[PackHeader, bytearray]:
         for index in range(header.chunks):
             size = min(header.payload_size - offset, header.chunk_size)
             if fh.readinto(sealed[: size + crypto.TAG_SIZE]) != size + crypto.TAG_SIZE:
-                raise BadPack(f"{path}: the pack is truncated")
+                raise IncompletePack(f"{path}: the pack is truncated")
             try:
                 cipher.open_into(index, index == header.chunks - 1,
                                  sealed[: size + crypto.TAG_SIZE], out[offset : offset + size])
@@ -229,23 +255,26 @@ def _read_header(fh: io.BufferedReader, path: Path) -> PackHeader:
     text = fh.read(length)
     digest = fh.read(_DIGEST)
     if len(text) < length or len(digest) < _DIGEST:
-        raise BadPack(f"{path}: the pack is truncated (its header is cut short)")
+        raise IncompletePack(f"{path}: the pack is truncated (its header is cut short)")
     if digest != _digest(text):
         raise BadPack(f"{path}: the pack's header is damaged (its checksum does not match)")
     header = _parse(prefix + text + digest, text, path)
     body = os.fstat(fh.fileno()).st_size - len(header.raw)
     if body < header.body_size:
-        raise BadPack(f"{path}: the pack is truncated ({body} of {header.body_size} bytes)")
+        raise IncompletePack(
+            f"{path}: the pack is truncated ({body} of {header.body_size} bytes)")
     if body > header.body_size:
         raise BadPack(f"{path}: the pack is damaged ({body - header.body_size} extra bytes)")
     return header
 
 
 def _check_prefix(path: Path, prefix: bytes) -> int:
-    if not prefix or not MAGIC.startswith(prefix[: len(MAGIC)]):
+    if not prefix:
+        raise IncompletePack(f"{path}: not a Fieldwork pack (the file is empty)")
+    if not MAGIC.startswith(prefix[: len(MAGIC)]):
         raise BadPack(f"{path}: not a Fieldwork pack")
     if len(prefix) < _PREFIX:
-        raise BadPack(f"{path}: the pack is truncated")
+        raise IncompletePack(f"{path}: the pack is truncated")
     length = int.from_bytes(prefix[len(MAGIC) :], "big")
     if length > MAX_HEADER:
         raise BadPack(f"{path}: the pack's header is damaged (it claims {length} bytes)")

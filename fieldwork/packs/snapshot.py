@@ -130,6 +130,8 @@ def open_image(payload: bytearray, header: PackHeader, path: Path) -> sqlite3.Co
     (``query_only``); it must be of this Fieldwork's schema version (it is never upgraded),
     pass ``quick_check`` and ``foreign_key_check``, and hold each table a receiver reads
     as an ordinary table with the expected columns. Nothing of its schema ever reaches a copy.
+    A snapshot of an older schema is read when what packs carry has not changed since
+    (:data:`~fieldwork.store.schema.OLDEST_PACK_SCHEMA`).
 
     :raises BadPack: not a snapshot, from another schema, damaged, or of another inspection
         than its header says
@@ -156,7 +158,7 @@ def open_image(payload: bytearray, header: PackHeader, path: Path) -> sqlite3.Co
                 f"{path}: made by a newer Fieldwork (schema {version}; this one knows "
                 f"{store_schema.SCHEMA_VERSION}); update Fieldwork to merge it"
             )
-        if version != store_schema.SCHEMA_VERSION:
+        if version < store_schema.OLDEST_PACK_SCHEMA:
             raise BadPack(
                 f"{path}: not a pack made by Fieldwork (its schema version is {version})"
             )

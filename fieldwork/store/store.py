@@ -284,11 +284,11 @@ class Store:
         try:
             version = inspect_schema(conn, p, schema.SCHEMA_VERSION)
             writable = set_pragmas(conn, p)
-            if version < schema.SCHEMA_VERSION:
-                if not writable:
-                    raise ReadOnly(f"{p}: needs upgrading, but the file is read-only")
+            if version < schema.SCHEMA_VERSION and writable:
                 with translated(p):
                     schema.apply(_database(conn))
+            elif version < schema.OLDEST_READABLE_SCHEMA:
+                raise ReadOnly(f"{p}: needs upgrading, but the file is read-only")
             store = cls(conn, p, writable=writable)
         except BaseException:
             conn.close()

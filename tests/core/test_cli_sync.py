@@ -1,0 +1,163 @@
+"""``fieldwork sync``, in-process: what it prints, and its one-line errors."""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import shutil
+import time
+from pathlib import Path
+
+import pytest
+
+from fieldwork.cli import main
+from fieldwork.packs.sync import SUFFIX
+from fieldwork.store import Store
+from tests.helpers.packs import NOTE_1, PASSPHRASE, files_digest, remake, small_document
+
+
+def run(capsys: pytest.CaptureFixture[str], *argv: object) -> tuple[int, str, str]:
+    status = main([str(a) for a in argv])
+    out, err = capsys.readouterr()
+    return status, out, err
+
+
+def ok(capsys: pytest.CaptureFixture[str], *argv: object) -> str:
+    status, out, err = run(capsys, *argv)
+    assert status == 0 and not err, err
+    return out
+
+
+def error_line(capsys: pytest.CaptureFixture[str], *argv: object) -> str:
+    status, out, err = run(capsys, *argv)
+    assert status == 2, out
+    assert err.startswith("error: ") and err.count("\n") == 1, err
+    return err
+
+
+@pytest.fixture
+def secret(tmp_path: Path) -> Path:
+    path = tmp_path / "passphrase.txt"
+    path.write_text(PASSPHRASE + "\n", encoding="utf-8")
+    return path
+
+
+@pytest.fixture
+def team_folder(tmp_path: Path) -> Path:
+    path = tmp_path / "Team"
+    path.mkdir()
+    return path
+
+
+@pytest.fixture
+def lead(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> Path:
+    doc = tmp_path / "setup.json"
+    doc.write_text(json.dumps(small_document()), encoding="utf-8")
+    path = tmp_path / "lead.fieldwork"
+    ok(capsys, "import", path, doc)
+    return path
+
+
+def inspection_folder(team_folder: Path) -> Path:
+    return team_folder / small_document()["inspection"]["id"]
+
+
+@pytest.fixture
+def derek(lead: Path, team_folder: Path, secret: Path, tmp_path: Path,
+          capsys: pytest.CaptureFixture[str]) -> Path:
+    """Derek's copy, joined from the lead's pack in the team folder."""
+    ok(capsys, "sync", lead, team_folder, "--passphrase-file", secret)
+    (first,) = inspection_folder(team_folder).glob(f"*{SUFFIX}")
+    path = tmp_path / "derek.fieldwork"
+    ok(capsys, "join", first, "-o", path, "--as", "Derek Osei", "--passphrase-file", secret)
+    return path
+
+
+def test_sync_prints_what_it_wrote_and_merged_and_the_conflicts(
+    lead: Path, derek: Path, team_folder: Path, secret: Path,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    sub = inspection_folder(team_folder)
+    out = ok(capsys, "sync", derek, team_folder, "--passphrase-file", secret)
+    lines = out.splitlines()
+    assert lines[0] == f"team folder: {sub}"
+    assert re.fullmatch(r"wrote [0-9a-f-]{36}\.fwpack \([\d,.]+ (bytes|MB)\): this copy's "
+                        r"pack, with its changes since the last one", lines[1])
+    assert re.fullmatch(r"read [0-9a-f-]{36}\.fwpack from Alison Whitcombe \(made .*\): "
+                        r"nothing this copy lacked", lines[2])
+
+    for path, text in ((lead, "lead's"), (derek, "Derek's")):
+        ok(capsys, "note", "edit", path, NOTE_1, "--text", f"Referral seen, in the {text} words.")
+        ok(capsys, "note", "add", path, "--author", "Derek Osei" if path == derek else
+           "Alison Whitcombe", "--source", "observation", "--text", f"A note of the {text}.")
+    ok(capsys, "sync", derek, team_folder, "--passphrase-file", secret)
+    out = ok(capsys, "sync", lead, team_folder, "--passphrase-file", secret)
+    lines = out.splitlines()
+    assert lines[1].startswith("wrote ")
+    assert re.fullmatch(r"merged [0-9a-f-]{36}\.fwpack from Derek Osei \(made .*\): 1 added, "
+                        r"1 updated, 0 deleted, 1 in conflict", lines[2])
+    assert lines[3] == f"1 conflict(s) open; see 'fieldwork conflicts {lead}'"
+
+    out = ok(capsys, "sync", lead, team_folder, "--passphrase-file", secret)
+    assert out.splitlines()[1:] == ["nothing new (1 pack of the team checked)"]
+
+
+def test_a_refused_pack_is_a_warning_once_and_the_sync_goes_on(
+    lead: Path, derek: Path, team_folder: Path, secret: Path, tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    ok(capsys, "sync", derek, team_folder, "--passphrase-file", secret)
+    sub = inspection_folder(team_folder)
+    with Store.open(derek) as store:
+        mine = sub / f"{store.replica}{SUFFIX}"
+    bad = remake(mine, tmp_path / "bad.fwpack", sql="UPDATE notes SET source = 'evil'")
+    shutil.copyfile(bad, sub / "x-PAULS-LAPTOP.fwpack")
+    then = time.time() - 3600
+    os.utime(sub / "x-PAULS-LAPTOP.fwpack", (then, then))
+    status, out, err = run(capsys, "sync", lead, team_folder, "--passphrase-file", secret)
+    assert status == 0
+    assert "read " in out and "Derek Osei" in out
+    assert err == ("warning: refused x-PAULS-LAPTOP.fwpack from Derek Osei: notes row "
+                   f"{NOTE_1}: source: 'evil' is not a source type (expected one of: "
+                   "case-record, supervision-file, observation, interview, "
+                   "management-information, partner-agency, other) (it is tried again when "
+                   "it changes)\n")
+    status, out, err = run(capsys, "sync", lead, team_folder, "--passphrase-file", secret)
+    assert (status, err) == (0, "")
+
+
+def test_sync_errors_are_one_line_and_change_nothing(
+    lead: Path, team_folder: Path, secret: Path, tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    before = files_digest(lead)
+    err = error_line(capsys, "sync", lead, tmp_path / "gone", "--passphrase-file", secret)
+    assert "no such folder" in err
+    inside = team_folder / "passphrase.txt"
+    shutil.copyfile(secret, inside)
+    err = error_line(capsys, "sync", lead, team_folder, "--passphrase-file", inside)
+    assert "the passphrase file is inside the team folder" in err
+    (team_folder / "ours").mkdir()
+    shutil.copyfile(lead, team_folder / "ours" / "lead.fieldwork")
+    err = error_line(capsys, "sync", team_folder / "ours" / "lead.fieldwork", team_folder,
+                     "--passphrase-file", secret)
+    assert "the inspection file is inside the team folder" in err
+    (team_folder / "ours" / "lead.fieldwork").unlink()
+    inside.unlink()
+    ok(capsys, "sync", lead, team_folder, "--passphrase-file", secret)
+    (tmp_path / "wrong.txt").write_text("not the team passphrase\n")
+    ok(capsys, "note", "add", lead, "--author", "Alison Whitcombe", "--source", "other",
+       "--text", "x")
+    before = files_digest(lead)
+    err = error_line(capsys, "sync", lead, team_folder, "--passphrase-file",
+                     tmp_path / "wrong.txt")
+    assert "the passphrase is wrong" in err and "not the team passphrase" not in err
+    assert files_digest(lead) == before
+    lead.chmod(0o444)
+    try:
+        err = error_line(capsys, "sync", lead, team_folder, "--passphrase-file", secret)
+    finally:
+        lead.chmod(0o600)
+    assert "read-only, and a sync must write to it" in err
+    assert files_digest(lead) == before
