@@ -25,7 +25,7 @@ import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, BinaryIO, Protocol
+from typing import Any, BinaryIO, Protocol, cast
 
 from fieldwork.errors import (
     BadPack,
@@ -194,13 +194,43 @@ def key_check(passphrase: str, inspection_id: str) -> str:
                                               n, r, p))
 
 
-def read_pack(path: Path, passphrase: str) -> tuple[PackHeader, bytearray]:
-    """Read, authenticate and decrypt a pack; returns its header and payload.
+class Digest(Protocol):
+    """A hash being computed (``hashlib.sha256()``, say)."""
+
+    def update(self, data: bytes | memoryview, /) -> None: ...
+
+
+class _Hashing:
+    """A pack file being read, every byte read also fed to a digest."""
+
+    def __init__(self, fh: io.BufferedReader, digest: Digest) -> None:
+        self._fh = fh
+        self._digest = digest
+
+    def fileno(self) -> int:
+        return self._fh.fileno()
+
+    def read(self, n: int) -> bytes:
+        data = self._fh.read(n)
+        self._digest.update(data)
+        return data
+
+    def readinto(self, buffer: memoryview) -> int:
+        n = self._fh.readinto(buffer) or 0
+        self._digest.update(buffer[:n])
+        return n
+
+
+def read_pack(path: Path, passphrase: str, digest: Digest | None = None
+              ) -> tuple[PackHeader, bytearray]:
+    """Read, authenticate and decrypt a pack; returns its header and payload. ``digest``
+    is fed every byte of the file as it is read (all of it, when the pack opens).
 
     :raises BadPack: unreadable, not a pack, truncated, damaged or tampered with, or the
         passphrase is wrong
     """
-    with _open(path) as fh:
+    with _open(path) as raw:
+        fh = cast(io.BufferedReader, _Hashing(raw, digest)) if digest is not None else raw
         header = _read_header(fh, path)
         kdf = header.kdf
         key = crypto.derive_key(passphrase, header.salt, kdf["n"], kdf["r"], kdf["p"])

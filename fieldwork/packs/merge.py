@@ -119,19 +119,27 @@ class CheckedPack:
     rows: PackRows
 
 
-def receiver_of(store: Store) -> Receiver:
-    """What packs for ``store`` are checked against (reads every row's id)."""
-    return Receiver.of(store, {name: store.version_index(name) for name in REPLICATED_TABLES})
+Indexes = dict[str, dict[str, tuple[int, str]]]
 
 
-def check_pack(store: Store, path: Path, passphrase: str, receiver: Receiver) -> CheckedPack:
+def receiver_of(store: Store, indexes: Indexes | None = None) -> Receiver:
+    """What packs for ``store`` are checked against; ``indexes``: every table's
+    :meth:`~Store.version_index`, read already."""
+    if indexes is None:
+        indexes = {name: store.version_index(name) for name in REPLICATED_TABLES}
+    return Receiver.of(store, dict(indexes))
+
+
+def check_pack(store: Store, path: Path, passphrase: str, receiver: Receiver,
+               digest: container.Digest | None = None) -> CheckedPack:
     """Read, authenticate and check one pack for ``store`` (nothing is written).
 
-    ``receiver``: what the pack is checked against, from :func:`receiver_of`.
+    ``receiver``: what the pack is checked against, from :func:`receiver_of`. ``digest``
+    is fed the file's bytes as they are read.
 
     :raises BadPack: as for :func:`merge_packs`
     """
-    header, payload = container.read_pack(path, passphrase)
+    header, payload = container.read_pack(path, passphrase, digest)
     snapshot.check_header(header, path, store.inspection_id)
     image = snapshot.open_image(payload, header, path)
     del payload
@@ -145,10 +153,15 @@ def check_pack(store: Store, path: Path, passphrase: str, receiver: Receiver) ->
     return CheckedPack(path, header, rows)
 
 
-def merge_checked(store: Store, packs: Sequence[CheckedPack]) -> list[MergeSummary]:
-    """Merge packs checked already (:func:`check_pack`), in one transaction."""
+def merge_checked(store: Store, packs: Sequence[CheckedPack], *,
+                  indexes: Indexes | None = None) -> list[MergeSummary]:
+    """Merge packs checked already (:func:`check_pack`), in one transaction.
+
+    ``indexes``: every table's :meth:`~Store.version_index` as the store holds it now
+    (when the caller knows nothing has been written since it read them).
+    """
     store._require_writable()
-    fold = Fold(store)
+    fold = Fold(store, indexes)
     summaries = [fold.add(pack) for pack in packs]
     fold.write(summaries)
     return summaries
@@ -205,10 +218,11 @@ class _Table:
 class Fold:
     """This copy's rows with packs joined in, held in memory until :meth:`write`."""
 
-    def __init__(self, store: Store) -> None:
+    def __init__(self, store: Store, indexes: Indexes | None = None) -> None:
         self.store = store
         self.tables = {
-            name: _Table(name, R.SPECS[name], store.version_index(name),
+            name: _Table(name, R.SPECS[name],
+                         store.version_index(name) if indexes is None else indexes[name],
                          store.conflicted_ids(name))
             for name in REPLICATED_TABLES
         }

@@ -49,6 +49,7 @@ import dataclasses
 import hashlib
 import json
 import os
+import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -70,6 +71,7 @@ from fieldwork.packs.conflicts import count_conflicts
 from fieldwork.packs.export import PackInfo, export_pack
 from fieldwork.packs.merge import (
     CheckedPack,
+    Indexes,
     MergeSummary,
     check_pack,
     merge_checked,
@@ -193,6 +195,12 @@ class Prepared:
     #: Records to write, by file name; a merged pack's gets its merge entry at apply.
     records: dict[str, TeamPack]
     forget: list[str]
+    #: The store it was prepared with, the version indexes it read, and how that store's
+    #: connection stood then (data_version, total_changes): when :func:`apply` is given the
+    #: same store, unchanged since, the merge uses those indexes rather than read them again.
+    store: Store | None = field(default=None, repr=False)
+    indexes: Indexes | None = field(default=None, repr=False)
+    mark: tuple[int, int] = (0, 0)
 
     @property
     def writes(self) -> bool:
@@ -243,8 +251,15 @@ def apply(store: Store, prepared: Prepared) -> SyncReport:
         raise InvalidValue(f"{store.path}: not the copy this sync was prepared for")
     if prepared.writes:
         store._require_writable()
+        indexes = None
+        if prepared.store is store and prepared.indexes is not None:
+            conn = store.conn
+            now_mark = (int(conn.execute("PRAGMA data_version").fetchone()[0]),
+                        conn.total_changes)
+            indexes = prepared.indexes if now_mark == prepared.mark else None
         with store.atomic():
-            summaries = merge_checked(store, prepared.packs) if prepared.packs else []
+            summaries = (merge_checked(store, prepared.packs, indexes=indexes)
+                         if prepared.packs else [])
             records = prepared.records
             for pack, summary in zip(prepared.packs, summaries, strict=True):
                 record = records.get(pack.path.name)
@@ -292,11 +307,14 @@ class _Sync:
         self.records = T.load(store)
         self.by_sha = {r.sha256: r for r in self.records.values()
                        if r.state in T.SETTLED and r.sha256}
+        self.sizes = {r.size for r in self.by_sha.values()}
         self.own = own_pack_name(store)
         self.report = SyncReport(folder=sub, at=now())
         self.updates: dict[str, TeamPack] = {}
         self.checked: list[CheckedPack] = []
         self._receiver: Receiver | None = None
+        self.indexes: Indexes | None = None
+        self.mark: tuple[int, int] = (0, 0)
 
     # ================================================================== steps
     def run(self) -> Prepared:
@@ -335,7 +353,7 @@ class _Sync:
         updates = {name: record for name, record in self.updates.items()
                    if not _same(record, self.records.get(name))}
         return Prepared(self.report, self.store.inspection_id, self.store.replica,
-                        self.checked, updates, forget)
+                        self.checked, updates, forget, self.store, self.indexes, self.mark)
 
     def _scan(self) -> dict[str, Look]:
         """Every file of the inspection's folder that may be a pack, as it looks now."""
@@ -362,24 +380,31 @@ class _Sync:
                     os.unlink(entry.path)
 
     def _triage(self, name: str, look: Look, record: TeamPack | None) -> _Candidate | None:
-        """A file that looks different: settled by its sha256 if known, else to be read."""
+        """A file that looks different: settled by its sha256 if known, else to be read.
+
+        Only a file of the size of one decided about can hold the same bytes: it is hashed
+        first. Any other is hashed as it is read, so that it is read once.
+        """
         path = self.sub / name
-        try:
-            sha, before = _sha256(path)
-        except OSError:
-            return None  # gone, or not readable yet: looked at again next time
-        if before != look or _look_now(path) != before:
-            self._arriving(name, before, "", "", "it is still being written")
-            return None
-        known = self.by_sha.get(sha)
-        if known is not None:
-            # The same bytes as a file decided about already (an engine's copy of it, or
-            # the same file touched): the decision stands, without reading it.
-            reason = known.reason if known.state != T.MINE else "a copy of this copy's own pack"
-            self.updates[name] = dataclasses.replace(
-                known, name=name, size=look.size, mtime_ns=look.mtime_ns, inode=look.inode,
-                reason=reason, seen_at=self.report.at)
-            return None
+        sha = ""
+        if look.size in self.sizes:
+            try:
+                sha, before = _sha256(path)
+            except OSError:
+                return None  # gone, or not readable yet: looked at again next time
+            if before != look or _look_now(path) != before:
+                self._arriving(name, before, "", "", "it is still being written")
+                return None
+            known = self.by_sha.get(sha)
+            if known is not None:
+                # The same bytes as a file decided about already (an engine's copy of it,
+                # or the same file touched): the decision stands, without reading it.
+                reason = (known.reason if known.state != T.MINE
+                          else "a copy of this copy's own pack")
+                self.updates[name] = dataclasses.replace(
+                    known, name=name, size=look.size, mtime_ns=look.mtime_ns,
+                    inode=look.inode, reason=reason, seen_at=self.report.at)
+                return None
         try:
             header = container.read_header(path)
         except BadPack as err:
@@ -457,10 +482,12 @@ class _Sync:
         header = candidate.header
         assert header is not None
         self.progress(f"reading {candidate.name} from {header.sender_name}")
+        hashing = None if candidate.sha else _Hashing(candidate.path)
         try:
             snapshot.check_header(header, candidate.path, self.store.inspection_id)
             if self._receiver is None:
-                self._receiver = receiver_of(self.store)
+                self._read_indexes()
+                self._receiver = receiver_of(self.store, self.indexes)
             checked = check_pack(self.store, candidate.path, self.passphrase, self._receiver)
         except ForgedPack as err:
             if stale_stops and header.replica == self.store.replica:
@@ -474,14 +501,23 @@ class _Sync:
             missing = own_versions_missing(self.store, checked.rows)
             if missing is not None:
                 raise self._stale(candidate, f", with a version of {missing} this copy never had")
-        if _look_now(candidate.path) != candidate.look:
+        sha, hashed = (candidate.sha, candidate.look) if hashing is None else hashing.result()
+        if hashed != candidate.look or _look_now(candidate.path) != candidate.look:
             # Replaced while it was read: what was merged may not be what was hashed, so
             # the file is looked at again next time (merging it again is harmless).
             self._arriving(candidate.name, candidate.look, "", header.sender_name,
                            "it changed while it was read")
         else:
-            self._decide(candidate.name, candidate.look, candidate.sha, T.MERGED, header, "")
+            self._decide(candidate.name, candidate.look, sha, T.MERGED, header, "")
         self.checked.append(checked)
+
+    def _read_indexes(self) -> None:
+        """Every table's version index, for the checks and (if nothing is written to the
+        file before :func:`apply` merges on the same store) for the merge itself."""
+        conn = self.store.conn
+        self.mark = (int(conn.execute("PRAGMA data_version").fetchone()[0]),
+                     conn.total_changes)
+        self.indexes = {name: self.store.version_index(name) for name in REPLICATED_TABLES}
 
     def _stale(self, candidate: _Candidate, detail: str) -> StaleCopy:
         header = candidate.header
@@ -516,7 +552,13 @@ class _Sync:
             return
         if isinstance(err, WrongPassphrase):
             reason = "made with another passphrase than the team's"
-        self._decide(candidate.name, candidate.look, candidate.sha, T.REFUSED, header, reason)
+        sha = candidate.sha
+        if not sha:  # hashed, so that a copy of it or a touch is known without reading it
+            with contextlib.suppress(OSError):
+                sha, look = _sha256(candidate.path)
+                if look != candidate.look:
+                    sha = ""
+        self._decide(candidate.name, candidate.look, sha, T.REFUSED, header, reason)
         self.report.refused.append(PackNote(candidate.name, sender, reason))
 
     def _unsettled(self, record: TeamPack | None, look: Look, path: Path) -> bool:
@@ -547,6 +589,7 @@ class _Sync:
         self.updates[name] = record
         if state in T.SETTLED and sha:
             self.by_sha.setdefault(sha, record)
+            self.sizes.add(look.size)
 
 
 def own_versions_missing(store: Store, pack: PackRows) -> str | None:
@@ -625,6 +668,26 @@ def _look_now(path: Path) -> Look | None:
 
 def _age(look: Look | None) -> float:
     return time.time() - look.mtime_ns / 1e9 if look is not None else 0.0
+
+
+class _Hashing:
+    """A file's sha256 computed on another thread while the pack is read and checked
+    (hashing releases the interpreter's lock, so it runs alongside on a second core)."""
+
+    def __init__(self, path: Path) -> None:
+        self._result: tuple[str, Look | None] = ("", None)
+        self._thread = threading.Thread(target=self._run, args=(path,), daemon=True,
+                                        name="fieldwork-sha256")
+        self._thread.start()
+
+    def _run(self, path: Path) -> None:
+        with contextlib.suppress(OSError):
+            self._result = _sha256(path)
+
+    def result(self) -> tuple[str, Look | None]:
+        """The sha256 and how the file looked when it was opened (None: unreadable)."""
+        self._thread.join()
+        return self._result
 
 
 def _sha256(path: Path) -> tuple[str, Look]:

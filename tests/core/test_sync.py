@@ -84,9 +84,9 @@ def reads(monkeypatch: pytest.MonkeyPatch) -> list[str]:
     seen: list[str] = []
     real = container.read_pack
 
-    def counting(path: Path, passphrase: str) -> Any:
+    def counting(path: Path, passphrase: str, digest: Any = None) -> Any:
         seen.append(Path(path).name)
-        return real(path, passphrase)
+        return real(path, passphrase, digest)
 
     monkeypatch.setattr(container, "read_pack", counting)
     return seen
