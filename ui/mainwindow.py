@@ -569,6 +569,8 @@ class MainWindow(QMainWindow):
             self.letter.session_closed()
         if self.timeliness is not None:
             self.timeliness.session_closed()
+        if self.team is not None:
+            self.team.session_closing(session)
         self.search.blockSignals(True)
         self.search.clear()
         self.search.blockSignals(False)
@@ -591,6 +593,8 @@ class MainWindow(QMainWindow):
         self._save_geometry()
         session = self.session
         self.session = None
+        if session is not None and self.team is not None:
+            self.team.session_closing(session)
         if session is not None:
             self.notes_model.set_source(None, None)
             session.close_reader()

@@ -223,10 +223,13 @@ def sync(store: Store, folder: str | os.PathLike[str], passphrase: str, *,
 
 
 def prepare(store: Store, folder: str | os.PathLike[str], passphrase: str, *,
-            progress: Progress | None = None) -> Prepared:
+            progress: Progress | None = None, merge: bool = True) -> Prepared:
     """Look at the folder, write this copy's pack if it changed, and read and check the
     new packs. Writes nothing to the inspection file: :func:`apply` does, with the same
     file open elsewhere if need be (the app prepares off its writing thread).
+
+    ``merge=False`` only writes this copy's pack (the app, closing): the team's packs are
+    left for the next sync.
 
     :raises: as for :func:`sync`
     """
@@ -237,7 +240,7 @@ def prepare(store: Store, folder: str | os.PathLike[str], passphrase: str, *,
         )
     store.invalidate_caches()  # the clock and team may have moved on since it was opened
     sub = _inspection_folder(store, Path(folder))
-    return _Sync(store, sub, passphrase, progress or (lambda what: None)).run()
+    return _Sync(store, sub, passphrase, progress or (lambda what: None), merge).run()
 
 
 def apply(store: Store, prepared: Prepared) -> SyncReport:
@@ -298,8 +301,10 @@ def _inspection_folder(store: Store, folder: Path) -> Path:
 class _Sync:
     """One sync's look at the folder, and what it decides about each file."""
 
-    def __init__(self, store: Store, sub: Path, passphrase: str, progress: Progress) -> None:
+    def __init__(self, store: Store, sub: Path, passphrase: str, progress: Progress,
+                 merge: bool = True) -> None:
         self.store = store
+        self.merge = merge
         self.sub = sub
         self.passphrase = passphrase
         self.progress = progress
@@ -321,6 +326,8 @@ class _Sync:
         files = self._scan()
         own_look = files.pop(self.own, None)
         forget = [name for name in self.records if name not in files and name != self.own]
+        if not self.merge:
+            files, forget = {}, []
         to_read: list[_Candidate] = []
         for name, look in sorted(files.items()):
             record = self.records.get(name)

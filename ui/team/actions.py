@@ -1,8 +1,9 @@
 """The Team menu and the History action, installed on the main window by one hook.
 
 ``install_team_actions(window)`` adds: Export My Pack…, Join an Inspection from a Pack…,
-Merge Packs…, Review Conflicts… and History… (Ctrl+H, also in the notes list's and the
-findings board's context menus), and a status-bar button that counts open conflicts.
+Team Folder… (:mod:`ui.team.folder`), Merge Packs…, Review Conflicts… and History…
+(Ctrl+H, also in the notes list's and the findings board's context menus), a status-bar
+button that counts open conflicts, and the team folder's status item.
 """
 
 from __future__ import annotations
@@ -23,6 +24,7 @@ from ui.actions import make_action
 from ui.operations import Op
 from ui.team import prompts, work
 from ui.team.conflicts import ConflictsDialog, seal_resolutions
+from ui.team.folder import install_team_folder
 from ui.team.history import HistoryDialog
 from ui.team.merge import MergeDialog
 from ui.team.messages import show_refusal
@@ -30,6 +32,7 @@ from ui.team.present import local_time
 
 if TYPE_CHECKING:
     from ui.mainwindow import MainWindow
+    from ui.session import Session
 
 
 class TeamActions(QObject):
@@ -70,10 +73,12 @@ class TeamActions(QObject):
         self.history_action = action("&History…", self.show_history, "Ctrl+H",
                                      "Who changed the selected note or finding, when, and how")
 
+        self.folder = install_team_folder(window, self)
+
         self.menu = QMenu("&Team", window)
         self.menu.setObjectName("teamMenu")
-        for a in (self.export_action, self.join_action, None, self.merge_action,
-                  self.conflicts_action, None, self.history_action):
+        for a in (self.export_action, self.join_action, None, self.folder.action,
+                  self.merge_action, self.conflicts_action, None, self.history_action):
             if a is None:
                 self.menu.addSeparator()
             else:
@@ -103,7 +108,7 @@ class TeamActions(QObject):
         window.overview_applied.connect(self.count_conflicts)
 
         session_actions = [self.export_action, self.merge_action, self.conflicts_action,
-                           self.history_action]
+                           self.history_action, self.folder.action]
         window._file_actions.extend(session_actions)  # enabled while a file is open
         for a in session_actions:
             a.setEnabled(window.session is not None)
@@ -119,6 +124,13 @@ class TeamActions(QObject):
 
     def remember(self, passphrase: str, inspection_id: str | None = None) -> None:
         self._passphrases[inspection_id or self._inspection_id()] = passphrase
+
+    def passphrase_for(self, inspection_id: str) -> str:
+        return self._passphrases.get(inspection_id, "")
+
+    def forget_passphrase(self) -> None:
+        """Drop this inspection's passphrase (it proved wrong)."""
+        self._passphrases.pop(self._inspection_id(), None)
 
     # ================================================================= export
     def export_pack(self, target: Path | None = None, passphrase: str | None = None) -> None:
@@ -375,11 +387,17 @@ class TeamActions(QObject):
     # ================================================================ session
     def _session_opened(self) -> None:
         self._show_count(0)
+        self.folder.session_opened()
         if self.history_dialog is not None:
             self.history_dialog.row_id = None
             self.history_dialog.hide()
         if self.conflicts_dialog is not None and self.conflicts_dialog.isVisible():
             self.conflicts_dialog.reload()
+
+
+    def session_closing(self, session: Session) -> None:
+        """The window is about to close ``session``: its team folder gets its last pack."""
+        self.folder.session_closing(session)
 
 
 def install_team_actions(window: MainWindow) -> TeamActions:
