@@ -21,8 +21,11 @@ class PackInfo:
     size: int
 
 
-def export_pack(store: Store, path: str | os.PathLike[str], passphrase: str) -> PackInfo:
+def export_pack(store: Store, path: str | os.PathLike[str], passphrase: str, *,
+                fold_wal: bool = True) -> PackInfo:
     """Write a pack of ``store`` to ``path`` (atomically: it appears whole or not at all).
+
+    ``fold_wal=False``: never checkpoint to take the snapshot (see :func:`snapshot.take`).
 
     :raises InvalidValue: an empty passphrase, or ``path`` is the inspection file itself
     """
@@ -44,7 +47,7 @@ def export_pack(store: Store, path: str | os.PathLike[str], passphrase: str) -> 
         "made_at": now(),
         "schema_version": SCHEMA_VERSION,
     }
-    with snapshot.take(store) as image:
+    with snapshot.take(store, fold_wal=fold_wal) as image:
         header = container.write_pack(target, fields, image, passphrase)
     return PackInfo(target, header, target.stat().st_size)
 

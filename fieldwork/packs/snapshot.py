@@ -58,16 +58,18 @@ class Image:
 
 
 @contextlib.contextmanager
-def take(store: Store) -> Iterator[Image]:
+def take(store: Store, *, fold_wal: bool = True) -> Iterator[Image]:
     """The snapshot of ``store`` as it is now, to be read while the block runs.
 
     When the write-ahead log can be folded into the file first, the file's own bytes are
     the snapshot: they are read under a read transaction, which keeps any checkpoint from
     changing them, and that is nearly as fast as copying the file. Otherwise SQLite
-    serialises the database.
+    serialises the database. ``fold_wal=False`` always serialises: a checkpoint holds up
+    the file's other writers while it waits for its readers, which a pack made beside
+    another connection's writes (the app's team folder) must not do.
     """
     conn = store.conn
-    if not conn.in_transaction:
+    if fold_wal and not conn.in_transaction:
         try:
             busy = conn.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchone()[0]
         except sqlite3.Error:  # a read-only file, say: serialise instead

@@ -472,7 +472,8 @@ class _Sync:
         path = self.sub / self.own
         self.progress(f"writing {self.own}")
         clock = self.clock  # read before the snapshot: a later change is packed next time
-        info = export_pack(self.store, path, self.passphrase)
+        # Serialised, never checkpointed: a checkpoint would hold up the app's writes.
+        info = export_pack(self.store, path, self.passphrase, fold_wal=False)
         try:
             sha, look = _sha256(path)
         except OSError as err:

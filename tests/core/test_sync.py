@@ -503,3 +503,19 @@ def test_a_file_of_the_previous_schema_is_upgraded_or_read_as_it_is(tmp_path: Pa
             assert T.load(read_only) == {} and read_only.count_notes() == 2
     finally:
         path.chmod(0o600)
+
+
+def test_a_sync_never_checkpoints_so_never_holds_up_another_connections_writes(
+    team: tuple[Store, Store, Store], folder: Path
+) -> None:
+    # A checkpoint holds the file's writer lock while it waits for readers: the app's
+    # saves, on its other connection, would wait or fail meanwhile.
+    lead, derek, _ = team
+    synced(derek, folder)
+    statements: list[str] = []
+    lead.conn.set_trace_callback(statements.append)
+    lead.add_note(author=lead.me, source="observation", text="To be packed.")
+    report = synced(lead, folder)
+    lead.conn.set_trace_callback(None)
+    assert report.wrote is not None and report.merged
+    assert not [s for s in statements if "checkpoint" in s.lower()]
