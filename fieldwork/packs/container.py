@@ -156,14 +156,16 @@ def _atomic_file(path: Path) -> Iterator[BinaryIO]:
             tmp.unlink()
 
 
-#: How :func:`work_name` names a pack being written: hidden, so that readers of a team
-#: folder skip it, and recognisable, so that one left by a crash can be cleared.
-WORK_PATTERN = ".{name}.*.tmp"
-
-
 def work_name(target: Path) -> Path:
-    """The hidden name a pack is written under beside ``target``, before it is renamed."""
+    """The hidden name a pack is written under beside ``target``, before it is renamed:
+    hidden, so that readers of a team folder skip it (the one place this is decided)."""
     return target.with_name(f".{target.name}.{uuid.uuid4().hex[:8]}.tmp")
+
+
+def is_work_name(name: str, target: str) -> bool:
+    """Whether a file called ``name`` is one of :func:`work_name`'s for a pack called
+    ``target`` (one left by a crash can then be cleared)."""
+    return name.startswith(f".{target}.") and name.endswith(".tmp")
 
 
 def _read_fully(source: Source, buffer: memoryview) -> int:

@@ -380,8 +380,7 @@ class _Sync:
 
     def _clear_work_file(self, entry: os.DirEntry[str]) -> None:
         """Remove a temporary file of this copy's pack left by a crash."""
-        prefix = f".{self.own}."
-        if entry.name.startswith(prefix) and entry.name.endswith(".tmp"):
+        if container.is_work_name(entry.name, self.own):
             with contextlib.suppress(OSError):
                 if time.time() - entry.stat().st_mtime > STALE_WORK_SECONDS:
                     os.unlink(entry.path)
@@ -446,8 +445,8 @@ class _Sync:
         try:
             header = container.read_header(path)
         except BadPack as err:
-            if isinstance(err, IncompletePack) or self._unsettled(record, before, path):
-                self._arriving(self.own, before, sha, "",
+            if self._still_arriving(record, before, path, err):
+                self._arriving(self.own, _look_now(path) or before, sha, "",
                                "a file under this copy's own name is still arriving")
             return True, None  # damaged: replaced by this copy's pack
         if header.inspection_id != self.store.inspection_id:
@@ -544,20 +543,12 @@ class _Sync:
         header = candidate.header
         sender = header.sender_name if header is not None else ""
         reason = str(err).removeprefix(f"{candidate.path}: ")
-        now_look = _look_now(candidate.path)
-        record = candidate.record
-        if isinstance(err, IncompletePack):
-            stalled = (record is not None and record.state == T.ARRIVING
-                       and record.look == now_look and _age(now_look) > STALLED_SECONDS)
-            if not stalled:
-                self._arriving(candidate.name, now_look or candidate.look, candidate.sha,
-                               sender, reason)
-                return
-            reason = f"it stopped arriving ({reason})"
-        elif self._unsettled(record, candidate.look, candidate.path):
-            self._arriving(candidate.name, now_look or candidate.look, candidate.sha, sender,
-                           reason)
+        if self._still_arriving(candidate.record, candidate.look, candidate.path, err):
+            self._arriving(candidate.name, _look_now(candidate.path) or candidate.look,
+                           candidate.sha, sender, reason)
             return
+        if isinstance(err, IncompletePack):
+            reason = f"it stopped arriving ({reason})"
         if isinstance(err, WrongPassphrase):
             reason = "made with another passphrase than the team's"
         sha = candidate.sha
@@ -569,9 +560,18 @@ class _Sync:
         self._decide(candidate.name, candidate.look, sha, T.REFUSED, header, reason)
         self.report.refused.append(PackNote(candidate.name, sender, reason))
 
-    def _unsettled(self, record: TeamPack | None, look: Look, path: Path) -> bool:
-        """Whether a file that fails to open may still be changing."""
+    def _still_arriving(self, record: TeamPack | None, look: Look, path: Path,
+                        err: BadPack) -> bool:
+        """Whether a file that fails to open may still be arriving.
+
+        One cut short is, until it has not changed for :data:`STALLED_SECONDS` since the
+        last look. Any other is while it changes: when it differs from the last look, or
+        (seen for the first time) was changed under :data:`SETTLE_SECONDS` ago.
+        """
         now_look = _look_now(path)
+        if isinstance(err, IncompletePack):
+            return not (record is not None and record.state == T.ARRIVING
+                        and record.look == now_look and _age(now_look) > STALLED_SECONDS)
         if now_look != look:
             return True
         if record is not None and record.state == T.ARRIVING:

@@ -519,3 +519,29 @@ def test_a_sync_never_checkpoints_so_never_holds_up_another_connections_writes(
     lead.conn.set_trace_callback(None)
     assert report.wrote is not None and report.merged
     assert not [s for s in statements if "checkpoint" in s.lower()]
+
+
+def test_a_file_under_this_copys_name_is_read_before_it_is_replaced(
+    team: tuple[Store, Store, Store], folder: Path, tmp_path: Path
+) -> None:
+    lead, derek, _ = team
+    own = pack_of(lead, folder)
+    own.parent.mkdir()
+    # Derek's pack, put under the lead's name: merged first, then replaced.
+    derek.add_note(author=derek.me, source="observation", text="Misfiled.")
+    shutil.copyfile(pack(derek, tmp_path / "d.fwpack"), own)
+    report = synced(lead, folder)
+    assert [s.new_notes for s in report.merged] == [1] and report.wrote is not None
+    assert container.read_header(own).replica == lead.replica
+    # A pack cut short under its name is waited for while it may be arriving; once it has
+    # stopped, it is replaced.
+    lead.add_note(author=lead.me, source="observation", text="Changed since.")
+    own.write_bytes(own.read_bytes()[:3000])
+    report = synced(lead, folder)
+    assert report.wrote is None and [n.name for n in report.waiting] == [own.name]
+    age(own, 7200)
+    synced(lead, folder)  # the first look at it as it now is
+    report = synced(lead, folder)
+    assert report.wrote is not None
+    assert container.read_header(own).replica == lead.replica
+    assert synced(lead, folder).nothing_new
