@@ -246,43 +246,47 @@ class TeamFolder(QObject):
             self.status.needs_passphrase = True
             self._show()
             return
-        self.status.running = True
+        status = self.status
+        status.running = True
         self._show()
         seal_resolutions(self.window.undo_stack)  # the pack may carry them
         path = session.path
 
+        def current() -> bool:
+            """Whether the window still shows the session (and folder) this sync is for."""
+            return self.window.session is session and self.status is status
+
         def ready(result: Prepared | FieldworkError) -> None:
-            if self.window.session is not session:
-                self._finish()
+            if not current():
                 return
             if isinstance(result, FieldworkError):
                 self._failed(result)
                 return
             Op(self.window, lambda: folder_work.apply_sync(session.writer, result)) \
-                .success(lambda outcome: self._applied(session, outcome)) \
-                .failure(self._failed).run_in_background(self.window.tasks)
+                .success(lambda outcome: self._applied(outcome) if current() else None) \
+                .failure(lambda err: self._failed(err) if current() else None) \
+                .run_in_background(self.window.tasks)
 
         self.sync_thread.submit(lambda store: folder_work.prepare_sync(store, folder, passphrase),
-                           path, ready)
+                                path, ready)
 
-    def _applied(self, session: Session, outcome: SyncOutcome) -> None:
+    def _applied(self, outcome: SyncOutcome) -> None:
         report = outcome.report
-        if self.window.session is session:
-            if outcome.changes is not None:
-                self.window.apply_changes(outcome.changes)
-            self.team._show_count(report.open_conflicts)
-            self.status.synced_at = dt.datetime.now()
-            self.status.conflicts = report.open_conflicts
-            self.status.waiting = report.waiting
-            self.status.news.add(report)
-            self.status.problem = ""
-            self.status.needs_passphrase = False
-            self.problem_detail = ""
-            self.last_report = report
-            if not self.watcher.directories() or len(self.watcher.directories()) < 2:
-                self._watch()  # the inspection's folder is made by the first sync
-            if self.dialog is not None and self.dialog.isVisible():
-                self.dialog.reload()
+        if outcome.changes is not None:
+            self.window.apply_changes(outcome.changes)
+        self.team._show_count(report.open_conflicts)
+        self.status.synced_at = dt.datetime.now()
+        self.status.conflicts = report.open_conflicts
+        self.status.waiting = report.waiting
+        self.status.news.add(report)
+        self.status.problem = ""
+        self.status.needs_passphrase = False
+        self.problem_detail = ""
+        self.last_report = report
+        if len(self.watcher.directories()) < 2:
+            self._watch()  # the inspection's folder is made by the first sync
+        if self.dialog is not None and self.dialog.isVisible():
+            self.dialog.reload()
         self._finish()
         self.synced.emit(report)
 
