@@ -698,11 +698,18 @@ class _Hashing:
         return self._result
 
 
+#: How much of a file is hashed at a time: in large pieces, so that a hash computed beside
+#: other work takes the interpreter's lock seldom (reading and hashing run without it).
+_HASH_CHUNK = 16 << 20
+
+
 def _sha256(path: Path) -> tuple[str, Look]:
     """The file's sha256, and how it looked when it was opened."""
     digest = hashlib.sha256()
-    with path.open("rb") as fh:
+    with path.open("rb", buffering=0) as fh:
         look = _look(os.fstat(fh.fileno()))
-        while chunk := fh.read(1 << 20):
-            digest.update(chunk)
+        buffer = bytearray(min(_HASH_CHUNK, max(look.size, 1)))
+        view = memoryview(buffer)
+        while n := fh.readinto(view):
+            digest.update(view[:n])
     return digest.hexdigest(), look
