@@ -74,3 +74,25 @@ class LetterFrozen(FieldworkError):
 
 class BadPack(FieldworkError):
     "A pack is truncated, tampered with, for another passphrase, inspection or schema."
+
+
+class IncompletePack(BadPack):
+    "A pack shorter than its header says, or empty: cut short, or still arriving."
+
+
+class WrongPassphrase(BadPack):
+    "A pack made with another passphrase than the one given."
+
+
+class ForgedPack(BadPack):
+    """A pack holds versions of the receiving copy that this copy never made: forged, or
+    made by another copy of this very file (a restored backup, or a copied file)."""
+
+
+class StaleCopy(FieldworkError):
+    """This copy is older than its own pack in the team folder: a restored backup or a copy
+    of the file, which must not overwrite the newer pack."""
+
+
+class NoTeamFolder(FieldworkError):
+    "The team folder is missing, not a folder, or cannot be read or written."

@@ -28,7 +28,7 @@ import stat
 import threading
 import time
 import uuid
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from typing import BinaryIO
 
@@ -153,7 +153,10 @@ def _head(path: Path) -> bytes:
 
 
 def refuse_overwrite(
-    path: str | os.PathLike[str], *, inputs: Iterable[str | os.PathLike[str]] = ()
+    path: str | os.PathLike[str],
+    *,
+    inputs: Iterable[str | os.PathLike[str]] = (),
+    replaceable: Callable[[Path], bool] | None = None,
 ) -> None:
     """Refuse an output path that would destroy evidence; the file is left untouched.
 
@@ -162,6 +165,11 @@ def refuse_overwrite(
     ``-shm`` or ``-journal`` (existing or not), a journal or write-ahead log of any
     database, and anything that is not a regular file. Whether a path is an input is told
     by ``os.stat`` alone; only a file that is neither an input nor open here is read.
+
+    ``replaceable`` is the one way past a rule, and past one rule only: an existing pack
+    for which ``replaceable(path)`` is true may be replaced (a team folder's sync replaces
+    its own previous pack, :func:`fieldwork.packs.export.is_own_pack`). Everything else
+    stays refused.
 
     :raises ProtectedFile: with a one-line reason
     """
@@ -205,7 +213,7 @@ def refuse_overwrite(
             f"{p}: is an inspection file (an SQLite database); Fieldwork never writes over "
             "one: choose another name"
         )
-    if head.startswith(PACK_MAGIC):
+    if head.startswith(PACK_MAGIC) and not (replaceable is not None and replaceable(p)):
         raise ProtectedFile(
             f"{p}: is a Fieldwork pack, which a teammate may not have merged yet; Fieldwork "
             "never writes over one: choose another name"
@@ -443,12 +451,14 @@ def atomic_write(
     *,
     inputs: Iterable[str | os.PathLike[str]] = (),
     durable: bool = True,
+    replaceable: Callable[[Path], bool] | None = None,
 ) -> Iterator[BinaryIO]:
     """A file written beside ``path`` (0600) and renamed over it when the block ends well.
 
-    The output is checked with :func:`refuse_overwrite` first, and the folder swept of
-    leftovers. ``durable`` syncs the file and the folder before and after the rename.
-    On any error, Ctrl-C included, the work file is removed and ``path`` is untouched.
+    The output is checked with :func:`refuse_overwrite` (given ``replaceable``) first and
+    again just before the rename, and the folder swept of leftovers. ``durable`` syncs the
+    file and the folder before and after the rename. On any error, Ctrl-C included, the
+    work file is removed and ``path`` is untouched.
 
     :raises ProtectedFile: ``path`` names evidence
     :raises DiskFull: the disk filled up
@@ -456,7 +466,7 @@ def atomic_write(
     """
     p = Path(path)
     inputs = list(inputs)
-    refuse_overwrite(p, inputs=inputs)
+    refuse_overwrite(p, inputs=inputs, replaceable=replaceable)
     if not p.parent.is_dir():
         raise FieldworkError(f"{p}: no such directory: {p.parent}")
     sweep(p.parent)
@@ -468,7 +478,7 @@ def atomic_write(
             fh.flush()
             if durable:
                 os.fsync(fh.fileno())
-        refuse_overwrite(p, inputs=inputs)
+        refuse_overwrite(p, inputs=inputs, replaceable=replaceable)
         os.replace(tmp, p)
         if durable:
             sync_dir(p.parent)

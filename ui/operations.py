@@ -14,6 +14,9 @@ work, adds success and failure callbacks, and starts it. Callbacks run on the GU
 Each lane is one thread, so its jobs run in the order given. The worker (:data:`WORKER`)
 alone owns the writer store; :data:`LETTER` compiles and rasterises the letter and
 :data:`EXPORT` prints and writes exports, so that neither ever holds up a note being saved.
+:data:`TEAM_FOLDER` reads and writes the team folder, with a connection of its own to the
+open file; it may wait on a slow or vanished network share, so its thread is a daemon that
+quitting never waits for.
 
 Expected errors (:class:`fieldwork.errors.FieldworkError`) go to the failure callback, or
 to :func:`ui.errors.show_error` when there is none. Anything else is a bug and is re-raised
@@ -22,6 +25,8 @@ on the GUI thread, where the application's exception hook reports it.
 
 from __future__ import annotations
 
+import queue
+import threading
 import time
 from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
@@ -48,11 +53,60 @@ WORKER = "worker"
 LETTER = "letter"
 #: Printing and writing exports (no store).
 EXPORT = "export"
+#: The team folder: looking at it, writing this copy's pack, reading the team's.
+TEAM_FOLDER = "team-folder"
+#: Lanes whose work may hang on a network share: a daemon thread, never waited for.
+_DETACHED = frozenset({TEAM_FOLDER})
+
+
+class _Executor(Protocol):
+    def submit(self, fn: Callable[[], T], /) -> Future[T]: ...
+
+    def shutdown(self, wait: bool = True, *, cancel_futures: bool = False) -> None: ...
+
+
+class _DetachedExecutor:
+    """One daemon thread running its jobs in order. Unlike a ThreadPoolExecutor's, it is
+    not joined when the app quits, so a job stuck on a vanished share cannot hold it up."""
+
+    def __init__(self, name: str) -> None:
+        self._jobs: queue.SimpleQueue[tuple[Future[Any], Callable[[], Any]] | None] = \
+            queue.SimpleQueue()
+        threading.Thread(target=self._run, daemon=True, name=name).start()
+
+    def submit(self, fn: Callable[[], T], /) -> Future[T]:
+        future: Future[T] = Future()
+        self._jobs.put((future, fn))
+        return future
+
+    def _run(self) -> None:
+        while (job := self._jobs.get()) is not None:
+            future, fn = job
+            if not future.set_running_or_notify_cancel():
+                continue
+            try:
+                result = fn()
+            except BaseException as err:
+                future.set_exception(err)
+            else:
+                future.set_result(result)
+
+    def shutdown(self, wait: bool = True, *, cancel_futures: bool = False) -> None:
+        """Stop after the running job; queued ones are cancelled (``wait`` is ignored:
+        nothing waits for this thread)."""
+        while True:
+            try:
+                job = self._jobs.get_nowait()
+            except queue.Empty:
+                break
+            if job is not None:
+                job[0].cancel()
+        self._jobs.put(None)
 
 
 @dataclass
 class _Lane:
-    executor: ThreadPoolExecutor
+    executor: _Executor
     #: On shutdown, queued jobs are dropped and callbacks not yet run are skipped (the
     #: worker instead finishes every queued write).
     drop_on_shutdown: bool
@@ -89,7 +143,9 @@ class TaskManager(QObject):
     def _lane(self, name: str) -> _Lane:
         lane = self._lanes.get(name)
         if lane is None:
-            executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix=f"fieldwork-{name}")
+            executor: _Executor = (
+                _DetachedExecutor(f"fieldwork-{name}") if name in _DETACHED else
+                ThreadPoolExecutor(max_workers=1, thread_name_prefix=f"fieldwork-{name}"))
             lane = self._lanes[name] = _Lane(executor, drop_on_shutdown=name != WORKER)
         return lane
 
@@ -117,8 +173,7 @@ class TaskManager(QObject):
             if not self._busy_timer.isActive() and not self._busy_shown:
                 self._busy_timer.start(PROGRESS_DELAY_MS)
         future = target.executor.submit(fn)
-        future.add_done_callback(
-            lambda f: self._finished.emit((target, lambda: on_done(f))))
+        future.add_done_callback(lambda f: self._deliver((target, lambda: on_done(f))))
 
     def run_quietly(self, fn: Callable[[], T], on_done: Callable[[Future[T]], None]) -> None:
         """Run a moment's work on the worker without counting it: it never shows the busy
@@ -127,6 +182,13 @@ class TaskManager(QObject):
             return
         future = self._lane(WORKER).executor.submit(fn)
         future.add_done_callback(lambda f: self._quiet.emit(lambda: on_done(f)))
+
+    def _deliver(self, item: tuple[_Lane, Callable[[], None]]) -> None:
+        """Send a finished job's callback to the GUI thread (from the lane's thread)."""
+        try:
+            self._finished.emit(item)
+        except RuntimeError:  # the window has gone: a detached lane's job ended after it
+            pass
 
     def _on_finished(self, item: tuple[_Lane, Callable[[], None]]) -> None:
         lane, callback = item

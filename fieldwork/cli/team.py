@@ -1,8 +1,9 @@
-"""Commands for team work: pack, join, merge, conflicts and resolve."""
+"""Commands for team work: pack, join, merge, sync, conflicts and resolve."""
 
 from __future__ import annotations
 
 import argparse
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -23,6 +24,17 @@ def add_commands(sub: Any) -> None:
     p.add_argument("packs", nargs="+", metavar="PACK")
     _passphrase_option(p)
     p.set_defaults(handler=cmd_merge)
+
+    p = sub.add_parser(
+        "sync", help="write this copy's pack to a team folder and merge the team's new packs",
+        description="Write this copy's pack to FOLDER/<inspection id>/ if the copy changed "
+        "since its last pack there, then merge every team member's pack there that is new. "
+        "FOLDER is one a sync engine (Syncthing, OneDrive, a network share) keeps the same "
+        "on every member's machine; see docs/team-folder.md.")
+    p.add_argument("file")
+    p.add_argument("folder", metavar="FOLDER", help="the team folder")
+    _passphrase_option(p)
+    p.set_defaults(handler=cmd_sync)
 
     p = sub.add_parser("join", help="make your own copy of an inspection from the lead's pack")
     p.add_argument("pack")
@@ -101,6 +113,32 @@ def cmd_merge(args: argparse.Namespace) -> int:
         print(safe(summary.describe()))
     if open_conflicts:
         print(f"{open_conflicts} conflict(s) open; see 'fieldwork conflicts {args.file}'")
+    return 0
+
+
+def cmd_sync(args: argparse.Namespace) -> int:
+    from fieldwork.packs.sync import sync
+
+    if Path(args.passphrase_file).resolve().is_relative_to(Path(args.folder).resolve()):
+        raise InvalidValue(
+            f"{args.passphrase_file}: the passphrase file is inside the team folder, which the "
+            "sync engine copies to every member's machine (and perhaps a cloud): keep it "
+            "elsewhere"
+        )
+    passphrase = read_passphrase(args.passphrase_file)
+    with opened(args.file) as store:
+        report = sync(store, args.folder, passphrase)
+    # Sender names and file names come from the team folder (anyone in the team, or the
+    # sync engine, can put them there): escaped on a terminal.
+    for line in report.lines():
+        print(safe(line))
+    if report.open_conflicts and (report.merged or report.wrote):
+        print(safe(f"{report.open_conflicts} conflict(s) open; see 'fieldwork conflicts "
+                   f"{args.file}'"))
+    for note in report.refused:
+        who = f" from {note.sender}" if note.sender else ""
+        print(safe(f"warning: refused {note.name}{who}: {note.reason} (it is tried again when "
+                   "it changes)", stream=sys.stderr), file=sys.stderr)
     return 0
 
 

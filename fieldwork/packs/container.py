@@ -20,13 +20,13 @@ import hashlib
 import io
 import json
 import os
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, BinaryIO, Protocol
 
 from fieldwork import files
-from fieldwork.errors import BadPack, FieldworkError
+from fieldwork.errors import BadPack, FieldworkError, IncompletePack, WrongPassphrase
 from fieldwork.packs import crypto
 
 MAGIC = b"FWPACK\x00\x01"
@@ -77,11 +77,13 @@ class PackHeader:
         return self.payload_size + crypto.TAG_SIZE * self.chunks
 
 
-def write_pack(path: Path, fields: dict[str, Any], source: Source, passphrase: str) -> PackHeader:
+def write_pack(path: Path, fields: dict[str, Any], source: Source, passphrase: str, *,
+               replaceable: Callable[[Path], bool] | None = None) -> PackHeader:
     """Seal the payload ``source`` holds under ``passphrase``, writing the pack atomically.
 
     ``fields`` are the header's descriptive fields (inspection_id, sender_id, sender_name,
-    replica, made_at, schema_version).
+    replica, made_at, schema_version). An existing pack at ``path`` is never written over
+    unless ``replaceable(path)`` says it may be (see :func:`fieldwork.files.atomic_write`).
     """
     salt = crypto.team_salt(str(fields["inspection_id"]))
     kdf = {"n": crypto.SCRYPT_N, "r": crypto.SCRYPT_R, "p": crypto.SCRYPT_P}
@@ -106,7 +108,7 @@ def write_pack(path: Path, fields: dict[str, Any], source: Source, passphrase: s
     raw = MAGIC + len(text).to_bytes(4, "big") + text + _digest(text)
     header = _parse(raw, text, path)
     cipher = crypto.ChunkCipher(key, nonce, raw)
-    with _atomic_file(path) as out:
+    with _atomic_file(path, replaceable) as out:
         out.write(raw)
         plain = memoryview(bytearray(header.chunk_size))
         sealed = memoryview(bytearray(header.chunk_size + crypto.TAG_SIZE))
@@ -123,14 +125,15 @@ def write_pack(path: Path, fields: dict[str, Any], source: Source, passphrase: s
 
 
 @contextlib.contextmanager
-def _atomic_file(path: Path) -> Iterator[BinaryIO]:
+def _atomic_file(path: Path, replaceable: Callable[[Path], bool] | None = None
+                 ) -> Iterator[BinaryIO]:
     """A file written beside ``path`` (owner-only) and renamed over it when the block ends
     well; never over evidence (see :func:`fieldwork.files.atomic_write`).
 
     There is no fsync: a pack can always be made again, and one torn by a crash is refused
     by its length and its authentication.
     """
-    with files.atomic_write(path, durable=False) as fh:
+    with files.atomic_write(path, durable=False, replaceable=replaceable) as fh:
         yield fh
 
 
@@ -144,14 +147,23 @@ def _read_fully(source: Source, buffer: memoryview) -> int:
     return got
 
 
-def read_header(path: Path) -> PackHeader:
-    """Read and check a pack's header alone (no passphrase needed).
+def read_header(path: Path, *, whole: bool = True) -> PackHeader:
+    """Read and check a pack's header alone (no passphrase needed). ``whole=False`` reads
+    the header of a pack whose body may be cut short, or too long.
 
     :raises BadPack: unreadable, not a pack, truncated, or a damaged header
     """
     with _open(path) as fh:
-        header = _read_header(fh, path)
+        header = _read_header(fh, path, whole=whole)
     return header
+
+
+def key_check(passphrase: str, inspection_id: str) -> str:
+    """The key check a pack of this inspection made with ``passphrase`` carries in its
+    header: comparing it with a header's tells a wrong passphrase without decrypting."""
+    n, r, p = crypto.KDF_PARAMS[FORMAT_VERSION]
+    return crypto.key_check(crypto.derive_key(passphrase, crypto.team_salt(inspection_id),
+                                              n, r, p))
 
 
 def read_pack(path: Path, passphrase: str) -> tuple[PackHeader, bytearray]:
@@ -165,7 +177,7 @@ def read_pack(path: Path, passphrase: str) -> tuple[PackHeader, bytearray]:
         kdf = header.kdf
         key = crypto.derive_key(passphrase, header.salt, kdf["n"], kdf["r"], kdf["p"])
         if crypto.key_check(key) != header.key_check:
-            raise BadPack(f"{path}: wrong passphrase for this pack")
+            raise WrongPassphrase(f"{path}: wrong passphrase for this pack")
         cipher = crypto.ChunkCipher(key, header.nonce, header.raw)
         payload = bytearray(header.payload_size)
         out = memoryview(payload)
@@ -174,7 +186,7 @@ def read_pack(path: Path, passphrase: str) -> tuple[PackHeader, bytearray]:
         for index in range(header.chunks):
             size = min(header.payload_size - offset, header.chunk_size)
             if fh.readinto(sealed[: size + crypto.TAG_SIZE]) != size + crypto.TAG_SIZE:
-                raise BadPack(f"{path}: the pack is truncated")
+                raise IncompletePack(f"{path}: the pack is truncated")
             try:
                 cipher.open_into(index, index == header.chunks - 1,
                                  sealed[: size + crypto.TAG_SIZE], out[offset : offset + size])
@@ -210,30 +222,36 @@ def _open(path: Path) -> Iterator[io.BufferedReader]:
         raise BadPack(f"{path}: cannot be read ({err.strerror})") from None
 
 
-def _read_header(fh: io.BufferedReader, path: Path) -> PackHeader:
-    """The header, with the file's size checked against it; ``fh`` is left at the body."""
+def _read_header(fh: io.BufferedReader, path: Path, *, whole: bool = True) -> PackHeader:
+    """The header, with the file's size checked against it (unless not ``whole``); ``fh``
+    is left at the body."""
     prefix = fh.read(_PREFIX)
     length = _check_prefix(path, prefix)
     text = fh.read(length)
     digest = fh.read(_DIGEST)
     if len(text) < length or len(digest) < _DIGEST:
-        raise BadPack(f"{path}: the pack is truncated (its header is cut short)")
+        raise IncompletePack(f"{path}: the pack is truncated (its header is cut short)")
     if digest != _digest(text):
         raise BadPack(f"{path}: the pack's header is damaged (its checksum does not match)")
     header = _parse(prefix + text + digest, text, path)
+    if not whole:
+        return header
     body = os.fstat(fh.fileno()).st_size - len(header.raw)
     if body < header.body_size:
-        raise BadPack(f"{path}: the pack is truncated ({body} of {header.body_size} bytes)")
+        raise IncompletePack(
+            f"{path}: the pack is truncated ({body} of {header.body_size} bytes)")
     if body > header.body_size:
         raise BadPack(f"{path}: the pack is damaged ({body - header.body_size} extra bytes)")
     return header
 
 
 def _check_prefix(path: Path, prefix: bytes) -> int:
-    if not prefix or not MAGIC.startswith(prefix[: len(MAGIC)]):
+    if not prefix:
+        raise IncompletePack(f"{path}: not a Fieldwork pack (the file is empty)")
+    if not MAGIC.startswith(prefix[: len(MAGIC)]):
         raise BadPack(f"{path}: not a Fieldwork pack")
     if len(prefix) < _PREFIX:
-        raise BadPack(f"{path}: the pack is truncated")
+        raise IncompletePack(f"{path}: the pack is truncated")
     length = int.from_bytes(prefix[len(MAGIC) :], "big")
     if length > MAX_HEADER:
         raise BadPack(f"{path}: the pack's header is damaged (it claims {length} bytes)")

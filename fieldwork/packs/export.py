@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from fieldwork import files
-from fieldwork.errors import InvalidValue, NotFound
+from fieldwork.errors import BadPack, InvalidValue, NotFound
 from fieldwork.packs import container, snapshot
 from fieldwork.store import Store, now
 from fieldwork.store.schema import SCHEMA_VERSION
@@ -42,17 +42,24 @@ def check_new_passphrase(passphrase: str) -> None:
         )
 
 
-def export_pack(store: Store, path: str | os.PathLike[str], passphrase: str) -> PackInfo:
+def export_pack(store: Store, path: str | os.PathLike[str], passphrase: str, *,
+                replace_own: bool = False) -> PackInfo:
     """Write a pack of ``store`` to ``path`` (atomically: it appears whole or not at all).
+
+    ``replace_own``: an existing pack at ``path`` may be replaced if it is this copy's own
+    (:func:`is_own_pack`), as a team folder's sync replaces its previous pack; any other
+    pack, and every other kind of evidence, is still refused.
 
     :raises InvalidValue: a passphrase that is empty or too short
         (:func:`check_new_passphrase`)
     :raises ProtectedFile: ``path`` is evidence: an inspection file (this one or any
-        other), an existing pack, or a database's journal (:func:`files.refuse_overwrite`)
+        other), an existing pack (but this copy's own, given ``replace_own``), or a
+        database's journal (:func:`files.refuse_overwrite`)
     """
     target = Path(path)
     check_new_passphrase(passphrase)
-    files.refuse_overwrite(target, inputs=[store.path])
+    replaceable = (lambda p: is_own_pack(store, p)) if replace_own else None
+    files.refuse_overwrite(target, inputs=[store.path], replaceable=replaceable)
     sender_id = store.me
     try:
         sender_name = store.inspector(sender_id).name if sender_id else ""
@@ -67,8 +74,21 @@ def export_pack(store: Store, path: str | os.PathLike[str], passphrase: str) -> 
         "schema_version": SCHEMA_VERSION,
     }
     with snapshot.take(store) as image:
-        header = container.write_pack(target, fields, image, passphrase)
+        header = container.write_pack(target, fields, image, passphrase,
+                                      replaceable=replaceable)
     return PackInfo(target, header, target.stat().st_size)
+
+
+def is_own_pack(store: Store, path: str | os.PathLike[str]) -> bool:
+    """Whether the file at ``path`` is a pack this copy made: its header, read whole,
+    names this inspection and this copy's replica id (its body may be cut short). One
+    whose header cannot be read is not: it may be anyone's.
+    """
+    try:
+        header = container.read_header(Path(path), whole=False)
+    except BadPack:
+        return False
+    return header.inspection_id == store.inspection_id and header.replica == store.replica
 
 
 def read_pack_header(path: str | os.PathLike[str]) -> container.PackHeader:

@@ -1,9 +1,10 @@
 """Merging packs into a copy.
 
-Every pack is read, authenticated and checked first, and folded into an in-memory view of
-this copy's rows, one pack after another; only then is the result written, in one
-transaction. So a bad pack anywhere in the list changes nothing, and a row that several
-packs bring is written once. See :mod:`fieldwork.packs.lattice` for how versions join.
+Every pack is read, authenticated and checked first (:func:`check_pack`), and folded into
+an in-memory view of this copy's rows, one pack after another; only then is the result
+written, in one transaction. So a bad pack anywhere in the list changes nothing (unless
+the caller asks for bad packs to be left out), and a row that several packs bring is
+written once. See :mod:`fieldwork.packs.lattice` for how versions join.
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from fieldwork.errors import BadPack
+from fieldwork.errors import BadPack, ForgedPack
 from fieldwork.model import Changes
 from fieldwork.packs import container, snapshot
 from fieldwork.packs.lattice import RowState, Version, join, maximal, sibling_id
@@ -26,7 +27,8 @@ from fieldwork.store.schema import REPLICATED_TABLES
 
 #: Called as a merge goes: (steps done, steps in all, what is happening).
 Progress = Callable[[int, int, str], None]
-
+#: Called for a pack left out of a merge, with the reason.
+Skip = Callable[[Path, BadPack], None]
 
 
 @dataclass
@@ -42,6 +44,10 @@ class MergeSummary:
     conflicts: int = 0
     #: When it was merged (set in entries of :func:`merges_log`).
     at: str = ""
+    #: Of ``added``: the live notes this copy did not have.
+    new_notes: int = 0
+    #: The id of its entry in this copy's log of merges, once written.
+    entry: str = ""
 
     @property
     def counts(self) -> tuple[int, int, int, int]:
@@ -72,15 +78,19 @@ def merge_packs(
     passphrase: str,
     *,
     progress: Progress | None = None,
+    skip: Skip | None = None,
 ) -> list[MergeSummary]:
     """Merge packs into ``store``: all of them, or (on any error) none; a summary of each.
     :func:`merge` says what changed as well.
+
+    With ``skip``, a pack that cannot be merged is left out instead, and ``skip(path,
+    error)`` is told; the others are merged, all together or (on an error writing) none.
 
     :raises BadPack: a pack is unreadable, damaged, for another passphrase, inspection or
         a newer schema; the message names the file
     :raises ReadOnly: the inspection file cannot be written
     """
-    return merge(store, paths, passphrase, progress=progress).summaries
+    return merge(store, paths, passphrase, progress=progress, skip=skip).summaries
 
 
 def merge(
@@ -89,12 +99,20 @@ def merge(
     passphrase: str,
     *,
     progress: Progress | None = None,
+    skip: Skip | None = None,
 ) -> Merged:
     """:func:`merge_packs`, with the changes it made to ``store``."""
     store.require_writable()
-    packs = [Path(p) for p in paths]
-    for path in packs:
-        snapshot.check_header(container.read_header(path), path, store.inspection_id)
+    packs: list[Path] = []
+    for path in map(Path, paths):
+        try:
+            snapshot.check_header(container.read_header(path), path, store.inspection_id)
+        except BadPack as err:
+            if skip is None:
+                raise
+            skip(path, err)
+            continue
+        packs.append(path)
     report = progress or (lambda done, total, what: None)
     total = len(packs) + 1
     fold = Fold(store)
@@ -102,24 +120,73 @@ def merge(
     summaries: list[MergeSummary] = []
     for done, path in enumerate(packs):
         report(done, total, f"reading {path.name}")
-        header, payload = container.read_pack(path, passphrase)
-        snapshot.check_header(header, path, store.inspection_id)
-        image = snapshot.open_image(payload, header, path)
-        del payload
-        summary = MergeSummary(pack=path.name, sender=header.sender_name, made_at=header.made_at)
         try:
-            _check_not_a_file_copy(store, image, header, path)
-            rows = read_pack(image, path, header, receiver)
-        except sqlite3.Error as err:
-            raise BadPack(f"{path}: the pack is damaged ({err})") from None
-        finally:
-            image.close()
-        fold.add_rows(rows, summary)
-        summaries.append(summary)
+            checked = check_pack(store, path, passphrase, receiver)
+        except BadPack as err:
+            if skip is None:
+                raise
+            skip(path, err)
+            continue
+        summaries.append(fold.add(checked))
     report(len(packs), total, "writing")
     changes = fold.write(summaries)
     report(total, total, "done")
     return Merged(summaries, changes)
+
+
+@dataclass(frozen=True)
+class CheckedPack:
+    """A pack read, authenticated and every row checked: ready to be folded in."""
+
+    path: Path
+    header: container.PackHeader
+    rows: PackRows
+
+
+Indexes = dict[str, dict[str, tuple[int, str]]]
+
+
+def receiver_of(store: Store, indexes: Indexes | None = None) -> Receiver:
+    """What packs for ``store`` are checked against; ``indexes``: every table's
+    :meth:`~fieldwork.store.replication.Replication.version_index`, read already."""
+    if indexes is None:
+        indexes = {name: store.replication.version_index(name) for name in REPLICATED_TABLES}
+    return Receiver.of(store, dict(indexes))
+
+
+def check_pack(store: Store, path: Path, passphrase: str, receiver: Receiver) -> CheckedPack:
+    """Read, authenticate and check one pack for ``store`` (nothing is written).
+
+    ``receiver``: what the pack is checked against, from :func:`receiver_of`.
+
+    :raises BadPack: as for :func:`merge_packs`
+    """
+    header, payload = container.read_pack(path, passphrase)
+    snapshot.check_header(header, path, store.inspection_id)
+    image = snapshot.open_image(payload, header, path)
+    del payload
+    try:
+        _check_not_a_file_copy(store, image, header, path)
+        rows = read_pack(image, path, header, receiver)
+    except sqlite3.Error as err:
+        raise BadPack(f"{path}: the pack is damaged ({err})") from None
+    finally:
+        image.close()
+    return CheckedPack(path, header, rows)
+
+
+def merge_checked(store: Store, packs: Sequence[CheckedPack], *,
+                  indexes: Indexes | None = None) -> Merged:
+    """Merge packs checked already (:func:`check_pack`), in one transaction (the caller's,
+    if it holds one).
+
+    ``indexes``: every table's version index as the store holds it now (when the caller
+    knows nothing has been written since it read them).
+    """
+    store.require_writable()
+    fold = Fold(store, indexes)
+    summaries = [fold.add(pack) for pack in packs]
+    return Merged(summaries, fold.write(summaries))
 
 
 def _check_not_a_file_copy(
@@ -135,7 +202,7 @@ def _check_not_a_file_copy(
     row = image.execute("SELECT value FROM meta NOT INDEXED WHERE key = 'clock'").fetchone()
     clock = str(row[0]) if row is not None else ""
     if clock.isdigit() and int(clock) > int(store.meta("clock") or 0):
-        raise BadPack(
+        raise ForgedPack(
             f"{path}: made from a copy of this inspection file, not from a copy made by "
             "joining; it cannot be merged safely"
         )
@@ -173,10 +240,12 @@ class _Table:
 class Fold:
     """This copy's rows with packs joined in, held in memory until :meth:`write`."""
 
-    def __init__(self, store: Store) -> None:
+    def __init__(self, store: Store, indexes: Indexes | None = None) -> None:
         self.store = store
         self.tables = {
-            name: _Table(name, R.SPECS[name], store.replication.version_index(name),
+            name: _Table(name, R.SPECS[name],
+                         store.replication.version_index(name) if indexes is None
+                         else indexes[name],
                          store.replication.conflicted_ids(name))
             for name in REPLICATED_TABLES
         }
@@ -184,6 +253,14 @@ class Fold:
         self.issues: dict[str, tuple[Any, ...]] = {}
 
     # ------------------------------------------------------------------ reading
+    def add(self, pack: CheckedPack) -> MergeSummary:
+        """Join a checked pack into the fold; returns what it brings."""
+        header = pack.header
+        summary = MergeSummary(pack=pack.path.name, sender=header.sender_name,
+                               made_at=header.made_at)
+        self.add_rows(pack.rows, summary)
+        return summary
+
     def add_rows(self, pack: PackRows, summary: MergeSummary) -> None:
         """Join every row of a pack (checked already) into the fold, counting into
         ``summary``."""
@@ -247,6 +324,7 @@ class Fold:
                 else:
                     table.fresh[row_id] = row
                 summary.added += not row[-5]
+                summary.new_notes += not row[-5] and table.name == "notes"
                 return
             elif not extra and table.index[row_id][1] == vv and row_id not in table.conflicted:
                 return
@@ -265,6 +343,7 @@ class Fold:
                 summary.deleted += 1
             elif old.deleted and not new.deleted:
                 summary.added += 1
+                summary.new_notes += table.name == "notes"
             elif not new.deleted:
                 summary.updated += 1
         summary.conflicts += bool(merged.siblings) and merged.vvs != current.vvs
@@ -299,7 +378,7 @@ class Fold:
             replication.add_history(sorted(self.history.values(), key=lambda e: (e[3], e[0])))
             replication.add_issues(self.issues.values())
             for summary in summaries:
-                replication.record_merge(
+                summary.entry = replication.record_merge(
                     pack=summary.pack, sender=summary.sender, made_at=summary.made_at,
                     counts=summary.counts,
                 )

@@ -104,9 +104,11 @@ def open_image(payload: bytearray, header: PackHeader, path: Path) -> sqlite3.Co
     """The snapshot as an in-memory database, to be read as data only.
 
     The image is opened with its schema untrusted (``trusted_schema=OFF``) and read-only
-    (``query_only``); it must be of this Fieldwork's schema version (it is never upgraded),
-    pass ``quick_check`` and ``foreign_key_check``, and hold each table a receiver reads
-    as an ordinary table with the expected columns. Nothing of its schema ever reaches a copy.
+    (``query_only``); it must be of a schema this Fieldwork reads (it is never upgraded:
+    an older one is read when what packs carry has not changed since, see
+    :data:`~fieldwork.store.schema.OLDEST_PACK_SCHEMA`), pass ``quick_check`` and
+    ``foreign_key_check``, and hold each table a receiver reads as an ordinary table with
+    the expected columns. Nothing of its schema ever reaches a copy.
 
     :raises BadPack: not a snapshot, from another schema, damaged, or of another inspection
         than its header says
@@ -133,7 +135,7 @@ def open_image(payload: bytearray, header: PackHeader, path: Path) -> sqlite3.Co
                 f"{path}: made by a newer Fieldwork (schema {version}; this one knows "
                 f"{store_schema.SCHEMA_VERSION}); update Fieldwork to merge it"
             )
-        if version != store_schema.SCHEMA_VERSION:
+        if version < store_schema.OLDEST_PACK_SCHEMA:
             raise BadPack(
                 f"{path}: not a pack made by Fieldwork (its schema version is {version})"
             )

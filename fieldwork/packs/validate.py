@@ -28,7 +28,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from fieldwork.errors import BadPack
+from fieldwork.errors import BadPack, ForgedPack
 from fieldwork.model import LetterState, Role
 from fieldwork.packs.lattice import sibling_id
 from fieldwork.store import Store
@@ -192,7 +192,7 @@ class _Reader:
         if self.forged:
             named = ", ".join(self.forged[:_NAMED])
             more = f", and {len(self.forged) - _NAMED} more" if len(self.forged) > _NAMED else ""
-            raise BadPack(
+            raise ForgedPack(
                 f"{self.path}: refused as forged: it claims versions of this copy that this "
                 f"copy never made ({named}{more})"
             )

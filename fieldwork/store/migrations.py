@@ -178,6 +178,35 @@ def _initial(db: Database) -> None:
     )
 
 
+@migrations(name="0002_team_folder")
+def _team_folder(db: Database) -> None:
+    _run_script(
+        db,
+        """
+        -- This copy's record of the packs in its team folder (fieldwork/packs/sync.py):
+        -- what each file looked like when last seen, its sha256, and what became of it.
+        -- Local to this machine: never read from a pack.
+        CREATE TABLE team_packs (
+            name TEXT PRIMARY KEY,
+            size INTEGER NOT NULL,
+            mtime_ns INTEGER NOT NULL,
+            inode INTEGER NOT NULL,
+            sha256 TEXT NOT NULL,
+            state TEXT NOT NULL,
+            replica TEXT NOT NULL DEFAULT '',
+            sender TEXT NOT NULL DEFAULT '',
+            made_at TEXT NOT NULL DEFAULT '',
+            key_check TEXT NOT NULL DEFAULT '',
+            clock INTEGER,
+            reason TEXT NOT NULL DEFAULT '',
+            merge_id TEXT,
+            seen_at TEXT NOT NULL
+        );
+        CREATE INDEX team_packs_sha256 ON team_packs(sha256);
+        """,
+    )
+
+
 def _run_script(db: Database, script: str) -> None:
     """Run statements one at a time: ``executescript`` would commit the migration's transaction."""
     for statement in script.split(";\n"):

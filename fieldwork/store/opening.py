@@ -44,7 +44,9 @@ def open_connection(
     The file opens for writing when it can be written, and otherwise read-only, saying why
     (a read-only disk, a file marked read-only, a read-only folder); ``read_only`` opens it
     read-only on purpose. It is only ever read through SQLite, never created, and changed
-    only once recognised. Opening it for writing removes the leftovers of killed Fieldwork
+    only once recognised; a file of an older schema is upgraded, or, when it cannot be
+    written, read as it is if :data:`~fieldwork.store.schema.OLDEST_READABLE_SCHEMA` allows.
+    Opening it for writing removes the leftovers of killed Fieldwork
     commands in its folder, and takes the group's and others' permissions off it.
 
     :raises NotAnInspection: missing, empty, not SQLite, or SQLite of another kind
@@ -68,10 +70,12 @@ def open_connection(
         else:
             conn.execute("PRAGMA busy_timeout = 2000")
         if version < schema.SCHEMA_VERSION:
-            if reason is not None:
+            if reason is None:
+                with translated(path):
+                    schema.apply(database(conn))
+            elif version < schema.OLDEST_READABLE_SCHEMA:
                 raise ReadOnly(f"{path}: needs upgrading by this Fieldwork, but {reason}")
-            with translated(path):
-                schema.apply(database(conn))
+            # Otherwise read as it is: the steps since add only what a reader never needs.
     except BaseException:
         discard(conn, copy)
         raise

@@ -9,7 +9,8 @@ they can travel to other copies. The rest is in parts, each reached from the sto
 * :attr:`Store.queries` — lists and counts of notes, the row history (:mod:`.queries`);
 * :attr:`Store.index` — the search indexes and links (:mod:`.index`);
 * :attr:`Store.bulk` — bulk imports and merges, and building a new file (:mod:`.bulk`);
-* :attr:`Store.replication` — versions of rows between copies (:mod:`.replication`).
+* :attr:`Store.replication` — versions of rows between copies (:mod:`.replication`);
+* :attr:`Store.team_packs` — this copy's record of its team folder (:mod:`.teampacks`).
 
 A Store may be used from any thread, but from one thread at a time.
 """
@@ -48,6 +49,7 @@ from fieldwork.store.places import Places
 from fieldwork.store.queries import NoteFilter, NoteRow, Queries
 from fieldwork.store.replication import Replication
 from fieldwork.store.search import search_notes_and_findings
+from fieldwork.store.teampacks import TeamPacks
 from fieldwork.store.writer import (
     RowWriter,
     blank_none,
@@ -123,6 +125,7 @@ class Store:
         self.bulk = Bulk(self, conn)
         self.replication = Replication(self, conn)
         self.letter_issues = LetterIssues(self, conn)
+        self.team_packs = TeamPacks(conn)
 
     # ----------------------------------------------------------------- opening
     @classmethod
@@ -280,6 +283,12 @@ class Store:
     def data_version(self) -> int:
         """SQLite's ``data_version``: it changes when another connection commits to the file."""
         return int(self._conn.execute("PRAGMA data_version").fetchone()[0])
+
+    def change_mark(self) -> tuple[int, int]:
+        """What moves whenever the file changes: ``data_version`` (another connection's
+        commit) and the number of rows this connection has changed. Equal marks: nothing
+        was written to the file between them."""
+        return self.data_version(), self._conn.total_changes
 
     # -------------------------------------------------------------- inspection
     def inspection(self) -> Inspection:

@@ -134,6 +134,45 @@ def test_the_core_writers_refuse_the_open_file_without_being_told(
         assert store.integrity_check() == "ok"
 
 
+@pytest.mark.parametrize("target", [t for t in TARGETS if t != "an existing pack"])
+def test_a_sync_may_replace_its_own_pack_and_nothing_else(
+    target: str, inspection: Path, tmp_path: Path
+) -> None:
+    """A team folder's sync replaces this copy's previous pack (``replace_own``): a pack
+    whose header names this inspection and this copy's replica id. Every other rule stands,
+    and another's pack is never replaced, even one of this very inspection."""
+    with Store.open(inspection) as store:
+        own = tmp_path / "own.fwpack"
+        export_pack(store, own, PASSPHRASE)
+        first = digest(own)
+        with pytest.raises(ProtectedFile, match="never writes over one"):
+            export_pack(store, own, PASSPHRASE)  # only when asked
+        assert digest(own) == first
+        store.add_note(author="Alison Whitcombe", source="other", text="since the pack")
+        export_pack(store, own, PASSPHRASE, replace_own=True)
+        assert digest(own) != first
+        cut = tmp_path / "cut.fwpack"  # this copy's pack cut short by a sync engine
+        cut.write_bytes(own.read_bytes()[:3000])
+        export_pack(store, cut, PASSPHRASE, replace_own=True)
+        assert cut.stat().st_size == own.stat().st_size
+
+        copy = tmp_path / "copy.fieldwork"  # another member's copy of this inspection
+        store.backup(copy)
+        with Store.open(copy) as member:
+            member.new_replica()
+            theirs = export_pack(member, tmp_path / "theirs.fwpack", PASSPHRASE).path
+        (tmp_path / "elsewhere").mkdir()
+        others = [theirs, a_pack(tmp_path / "elsewhere"), TARGETS[target](tmp_path, inspection)]
+        damaged = tmp_path / "damaged.fwpack"  # a pack whose header cannot be read
+        damaged.write_bytes(own.read_bytes()[:40])
+        for path in [*others, damaged]:
+            before = digest(path)
+            with pytest.raises(ProtectedFile):
+                export_pack(store, path, PASSPHRASE, replace_own=True)
+            assert digest(path) == before
+        assert store.integrity_check() == "ok"
+
+
 def test_a_pack_is_not_read_from_the_open_inspection_file(inspection: Path) -> None:
     """Merging the inspection file itself as a pack would read it with plain file I/O,
     dropping the process's locks on it: it is refused before it is opened."""

@@ -46,6 +46,21 @@ def test_a_new_file_has_the_schema_its_steps_made_when_they_were_written(
     assert schema_of(tmp_path / "new.fieldwork") == json.loads(FIXTURE.read_text("utf-8"))
 
 
+def test_every_step_still_makes_what_it_made_when_it_was_written(tmp_path: Path) -> None:
+    """Each earlier step's schema stays pinned by its own fixture: a file upgraded step by
+    step is the same as one made new."""
+    from sqlite_utils import Database
+
+    names = [m.name for m in fieldwork.store.migrations.migrations._migrations]
+    for n in range(1, schema.SCHEMA_VERSION + 1):
+        path = tmp_path / f"step-{n}.db"
+        db = Database(path)
+        fieldwork.store.migrations.migrations.apply(db, stop_before=names[n:] or None)
+        db.close()
+        fixture = FIXTURE.with_name(f"schema-{n}.json")
+        assert schema_of(path) == json.loads(fixture.read_text("utf-8")), fixture.name
+
+
 def test_the_steps_import_nothing_of_fieldwork() -> None:
     """A step that read a constant of the code (a list of columns, say) would change the
     files it makes whenever that constant changed."""

@@ -7,6 +7,7 @@ import time
 from typing import Any
 
 import pytest
+from PySide6.QtCore import QCoreApplication
 
 from fieldwork.errors import FileLocked
 from ui.operations import Op, TaskManager
@@ -109,6 +110,32 @@ def test_shutdown_finishes_queued_writes_and_drops_queued_renders(qtbot: Any) ->
     done: list[int] = []
     tasks.run(lambda: done.append(1), lambda _f: None)  # closed: nothing runs
     assert done == []
+
+
+def test_shutdown_never_waits_for_the_team_folder_s_lane(qtbot: Any) -> None:
+    """A sync stuck on a network share that has gone quiet must not keep the app from
+    closing: that lane's thread is a daemon, not waited for; its queued work is dropped."""
+    from ui.operations import TEAM_FOLDER
+
+    tasks = TaskManager()
+    started, release = threading.Event(), threading.Event()
+    ran: list[str] = []
+    called: list[str] = []
+    threads: list[threading.Thread] = []
+    tasks.run(lambda: (threads.append(threading.current_thread()), started.set(),
+                       release.wait(30)),
+              lambda _f: called.append("stuck"), lane=TEAM_FOLDER)
+    tasks.run(lambda: ran.append("queued"), lambda _f: called.append("queued"),
+              lane=TEAM_FOLDER)
+    assert started.wait(5)
+    (thread,) = threads
+    assert thread.daemon and thread.name == "fieldwork-team-folder"
+    tasks.shutdown()
+    assert thread.is_alive() and not release.is_set()  # returned with the job still stuck
+    release.set()
+    thread.join(5)
+    QCoreApplication.processEvents()  # a late callback would be delivered now
+    assert ran == [] and called == [] and not thread.is_alive()
 
 
 def test_a_core_op_s_result_may_carry_its_changes() -> None:

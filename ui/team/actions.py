@@ -1,8 +1,9 @@
 """The Team menu and the History action, installed on the window by one hook.
 
 ``install_team_actions(host)`` adds: Export My Pack…, Join an Inspection from a Pack…,
-Merge Packs…, Review Conflicts… and History… (Ctrl+H, also in the notes list's and the
-findings board's context menus), and a status-bar button that counts open conflicts.
+Team Folder… (:mod:`ui.team.folder`, with its status item), Merge Packs…, Review
+Conflicts… and History… (Ctrl+H, also in the notes list's and the findings board's context
+menus), and a status-bar button that counts open conflicts.
 Another team action goes in :attr:`TeamActions.menu` (``host.add_session_action`` makes it
 work only while a file is open), and another status-bar item through
 ``host.add_status_widget``.
@@ -26,6 +27,7 @@ from ui.actions import make_action
 from ui.operations import Op
 from ui.team import prompts, work
 from ui.team.conflicts import ConflictsDialog, seal_resolutions
+from ui.team.folder import TeamFolder, install_team_folder
 from ui.team.history import HistoryDialog
 from ui.team.merge import MergeDialog
 from ui.team.messages import show_refusal
@@ -96,6 +98,7 @@ class TeamActions(QObject):
         self.conflicts_button.clicked.connect(self.review_conflicts)
         self.conflicts_button.hide()
         host.add_status_widget(self.conflicts_button)
+        self.folder: TeamFolder = install_team_folder(host, self)
 
         host.evidence.add_row_action("&History…", "Ctrl+H", self.show_history)
         host.evidence.row_chosen.connect(self._follow)
@@ -115,6 +118,14 @@ class TeamActions(QObject):
 
     def remember(self, passphrase: str, inspection_id: str | None = None) -> None:
         self._passphrases[inspection_id or self._inspection_id()] = passphrase
+
+    def passphrase_for(self, inspection_id: str) -> str:
+        """The passphrase last used with that inspection in this run, or ""."""
+        return self._passphrases.get(inspection_id, "")
+
+    def forget_passphrase(self) -> None:
+        """Drop the open inspection's passphrase (it proved wrong)."""
+        self._passphrases.pop(self._inspection_id(), None)
 
     # ================================================================= export
     def export_pack(self, target: Path | None = None, passphrase: str | None = None) -> None:

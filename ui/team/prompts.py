@@ -28,10 +28,12 @@ INSPECTION_FILTER = "Inspections (*.fieldwork)"
 
 
 class PassphraseDialog(QDialog):
-    """The team passphrase, typed hidden; with ``confirm``, typed twice to catch a slip."""
+    """The team passphrase, typed hidden; with ``confirm``, typed twice to catch a slip.
+    With ``confirm`` or ``new_pack`` it will make packs, so it needs
+    :data:`~fieldwork.packs.export.MIN_PASSPHRASE` characters."""
 
     def __init__(self, parent: QWidget | None, title: str, text: str, *,
-                 confirm: bool = False, initial: str = "") -> None:
+                 confirm: bool = False, initial: str = "", new_pack: bool = False) -> None:
         super().__init__(parent)
         self.setObjectName("passphraseDialog")
         self.setWindowTitle(title)
@@ -66,6 +68,7 @@ class PassphraseDialog(QDialog):
         layout.addWidget(self.problem)
         layout.addWidget(self.buttons)
         self._confirm = confirm
+        self._new_pack = confirm or new_pack
         self.passphrase.textChanged.connect(self._check)
         self.again.textChanged.connect(self._check)
         self.show_text.toggled.connect(self._show)
@@ -81,8 +84,8 @@ class PassphraseDialog(QDialog):
 
         if not self.passphrase.text():
             return "Type the team passphrase."
-        if self._confirm and len(self.passphrase.text()) < MIN_PASSPHRASE:
-            # Only a new pack (typed twice) needs it: an older pack opens with what it has.
+        if self._new_pack and len(self.passphrase.text()) < MIN_PASSPHRASE:
+            # Only making a pack needs it: an older pack opens with what it has.
             return f"A team passphrase needs at least {MIN_PASSPHRASE} characters."
         if self._confirm and self.again.text() != self.passphrase.text():
             return "The two passphrases differ."
@@ -99,9 +102,10 @@ class PassphraseDialog(QDialog):
 
 
 def ask_passphrase(parent: QWidget | None, title: str, text: str, *, confirm: bool = False,
-                   initial: str = "") -> str | None:
+                   initial: str = "", new_pack: bool = False) -> str | None:
     """The passphrase typed, or None if cancelled."""
-    dialog = PassphraseDialog(parent, title, text, confirm=confirm, initial=initial)
+    dialog = PassphraseDialog(parent, title, text, confirm=confirm, initial=initial,
+                              new_pack=new_pack)
     return dialog.value() if dialog.exec() else None
 
 
