@@ -510,14 +510,25 @@ def test_a_file_of_the_previous_schema_is_upgraded_or_read_as_it_is(tmp_path: Pa
         assert upgraded.raw_sql("PRAGMA user_version").fetchone()[0] == 2
         assert upgraded.team_packs.load() == {}
     _as_schema_1(path)
-    path.chmod(0o444)  # read-only media: opened as it is, not upgraded
+    before = files_digest(path)
+    # Opened read-only on purpose (a second window), or marked read-only (as on a CD):
+    # read as it is, not upgraded, and left byte for byte.
+    with Store.open(path, read_only=True) as read_only:
+        assert not read_only.writable
+        assert read_only.raw_sql("PRAGMA user_version").fetchone()[0] == 1
+        assert read_only.team_packs.load() == {} and read_only.count_notes() == 2
+    assert files_digest(path)["file"] == before["file"]
+    path.chmod(0o444)
     try:
         with Store.open(path) as read_only:
             assert not read_only.writable
             assert read_only.raw_sql("PRAGMA user_version").fetchone()[0] == 1
             assert read_only.team_packs.load() == {} and read_only.count_notes() == 2
+            with pytest.raises(ReadOnly, match="a sync must write to it"):
+                synced(read_only, tmp_path / "old")
     finally:
         path.chmod(0o600)
+    assert files_digest(path)["file"] == before["file"]
 
 
 def test_a_sync_never_checkpoints_so_never_holds_up_another_connections_writes(

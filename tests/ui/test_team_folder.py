@@ -257,6 +257,50 @@ def test_problems_show_in_the_status_item_not_in_dialogs(
     assert errors_shown == []
 
 
+def test_a_short_passphrase_or_another_pack_under_this_name_stops_it_plainly(
+    window: Any, qtbot: Any, copies: tuple[Path, Store, Path], asked: list[str],
+    idle: Callable[[], None], errors_shown: list[Any], tmp_path: Path,
+) -> None:
+    lead_path, derek, team = copies
+    open_in(window, qtbot, lead_path, idle)
+    folder = window.team.folder
+    # A passphrase typed for merging an older team's packs is too short to make a pack.
+    window.team.remember("elevenchars")
+    folder.every.stop()
+    choose_no_wait(window, team)
+    assert status(window) == "⚠ Team folder: click to type the team passphrase"
+    assert "at least 12 characters" in folder.button.toolTip()
+    assert not (team / derek.inspection_id).exists()  # nothing was run
+    dialog = prompts.PassphraseDialog(None, "Team Folder", "", new_pack=True)
+    ok = dialog.buttons.button(dialog.buttons.StandardButton.Ok)
+    dialog.passphrase.setText("elevenchars")
+    assert not ok.isEnabled() and "at least 12" in dialog.problem.text()
+    dialog.passphrase.setText(PASSPHRASE)
+    assert ok.isEnabled()
+    dialog.deleteLater()
+    with qtbot.waitSignal(folder.synced, timeout=20000):
+        qtbot.mouseClick(folder.button, Qt.MouseButton.LeftButton)  # asks, then syncs
+    assert asked == ["Team Folder"]
+    idle()
+    # Derek's pack, put under the lead's pack's name: never written over, said plainly.
+    with Store.open(lead_path) as lead:
+        own = pack_of(lead, team)
+    derek.add_note(author=derek.me, source="observation", text="Misfiled.")
+    synced(derek, team)
+    mine = own.read_bytes()
+    own.write_bytes(pack_of(derek, team).read_bytes())
+    with qtbot.waitSignal(window.changes_applied, timeout=10000):
+        window.run(CoreOp(None, lambda store: store.add_note(
+            author=store.me, source="observation", text="To be packed.")))
+    with qtbot.waitSignal(folder.failed, timeout=20000):
+        folder.sync_now()
+    assert status(window) == "⚠ Team folder: not synced — click for details"
+    assert "a pack this copy did not make (from Derek Osei" in folder.problem_detail
+    assert own.read_bytes() == pack_of(derek, team).read_bytes() != mine
+    assert errors_shown == []
+    idle()
+
+
 def choose_no_wait(window: Any, team: Path) -> None:
     window.team.folder.action.trigger()
     window.team.folder.dialog.choose(team)
