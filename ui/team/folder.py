@@ -8,7 +8,8 @@ when the file is closed (bounded: closing waits a few seconds at most).
 
 A sync never holds up typing. Looking at the folder, writing this copy's pack and reading
 and checking the team's packs run on the team folder's own lane
-(:data:`~ui.operations.TEAM_FOLDER`), with a connection of its own to the open file; only
+(:data:`~ui.operations.TEAM_FOLDER`), with a connection of its own to the open file
+(opened and closed for each sync); only
 the merge itself, one transaction, goes through the worker like every other write (a
 :class:`~ui.operations.CoreOp`, so every view hears what it changed, once). Its commit is
 the writer's own, so the watcher of other programs' writes (:mod:`ui.watch`) does not show
@@ -43,7 +44,6 @@ from ui.team.folder_dialog import TeamFolderDialog, tip
 from ui.team.folder_work import Status, SyncOutcome
 
 if TYPE_CHECKING:
-    from fieldwork.store import Store
     from ui.host import Shell
     from ui.session import Session
     from ui.team.actions import TeamActions
@@ -57,31 +57,6 @@ REFRESH_MS = 20_000
 #: The longest closing a file waits for its last pack to be written.
 CLOSE_WAIT_S = 5.0
 SETTINGS_KEY = "team-folder/{}"
-
-
-class LaneStore:
-    """The team folder lane's own connection to the open file: opened on the lane when
-    first needed, and used and closed only there."""
-
-    def __init__(self) -> None:
-        self._store: Store | None = None
-
-    def of(self, path: Path) -> Store:
-        """The lane's store of ``path`` (call on the lane)."""
-        from fieldwork.store import Store
-
-        if self._store is not None and self._store.path != path:
-            self.close()
-        if self._store is None:
-            self._store = Store.open(path)
-        return self._store
-
-    def close(self) -> None:
-        """Close the connection, if open (call on the lane)."""
-        if self._store is not None:
-            with contextlib.suppress(Exception):
-                self._store.close()
-            self._store = None
 
 
 class TeamFolder(QObject):
@@ -108,7 +83,6 @@ class TeamFolder(QObject):
         self._session: Session | None = None
         self._again = False
         self._asked = False
-        self._lane_store = LaneStore()
 
         self.action = make_action(
             self, "Team &Folder…", self.show_window, None,
@@ -226,7 +200,6 @@ class TeamFolder(QObject):
         self._show()
         seal_resolutions(host.undo_stack)  # the pack may carry them
         path = session.path
-        lane_store = self._lane_store
 
         def current() -> bool:
             """Whether the window still shows the session (and folder) this sync is for."""
@@ -240,7 +213,7 @@ class TeamFolder(QObject):
                      .success(lambda outcome: self._applied(outcome) if current() else None)
                      .failure(lambda err: self._failed(err) if current() else None))
 
-        Op(self, lambda: folder_work.prepare_sync(lane_store.of(path), folder, passphrase)) \
+        Op(self, lambda: folder_work.prepare_sync(path, folder, passphrase)) \
             .success(ready).failure(lambda err: self._failed(err) if current() else None) \
             .run_in_background(host.tasks, lane=TEAM_FOLDER)
 
@@ -372,16 +345,13 @@ class TeamFolder(QObject):
 
     def session_closing(self) -> None:
         """The file is about to close: write its last pack, after the writes already
-        queued on the worker and waiting a few seconds at most; let go of the lane's
-        connection."""
+        queued on the worker and waiting a few seconds at most."""
         session = self.host.session
         self.every.stop()
         self.refresh.stop()
         self.settle.stop()
         if self.watcher.directories():
             self.watcher.removePaths(self.watcher.directories())
-        lane_store = self._lane_store
-        self.host.tasks.run(lane_store.close, lambda _f: None, lane=TEAM_FOLDER)
         self.status = Status()  # a sync under way is for the file now closing: not shown
         self.button.hide()
         self._session = None

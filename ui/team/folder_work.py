@@ -1,7 +1,8 @@
 """The team folder in the app, without Qt: what its threads run, and what it says.
 
-:func:`prepare_sync` runs on the team folder's lane, with a connection of its own: it looks
-at the folder, writes this copy's pack, and reads and checks the team's new packs.
+:func:`prepare_sync` runs on the team folder's lane, with a connection of its own, opened
+and closed there for each sync: it looks at the folder, writes this copy's pack, and reads
+and checks the team's new packs.
 :func:`apply_sync` runs on the worker with the writer store, as a
 :class:`~ui.operations.CoreOp` like every other write: it merges what was read, in one
 transaction, and says what changed. The wording of the status item and of the Team Folder
@@ -41,10 +42,19 @@ class SyncOutcome:
     changes: Changes
 
 
-def prepare_sync(store: Store, folder: Path, passphrase: str, *,
-                 merge: bool = True) -> Prepared:
-    """Run on the sync thread, with its own store: everything but writing to the file."""
-    return team_sync.prepare(store, folder, passphrase, merge=merge)
+def prepare_sync(path: Path, folder: Path, passphrase: str) -> Prepared:
+    """Run on the team folder's lane: everything but writing to the file, with a
+    connection of its own (opened and closed here, so none is left open when the file or
+    the app closes; opening costs well under a millisecond)."""
+    from fieldwork.store import Store
+
+    store = Store.open(path)
+    try:
+        prepared = team_sync.prepare(store, folder, passphrase)
+    finally:
+        store.close()
+    prepared.store = prepared.indexes = None  # of a connection now closed
+    return prepared
 
 
 def apply_sync(writer: Store, prepared: Prepared) -> SyncOutcome:
