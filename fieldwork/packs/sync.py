@@ -245,8 +245,8 @@ def prepare(store: Store, folder: str | os.PathLike[str], passphrase: str, *,
     """
     if not store.writable:
         raise ReadOnly(
-            f"{store.path}: the file is read-only, and a sync must write to it (the packs "
-            "it merges, and its record of the team folder); nothing was synced"
+            f"{store.path}: {store.read_only_reason}, and a sync must write to it (the "
+            "packs it merges, and its record of the team folder); nothing was synced"
         )
     check_new_passphrase(passphrase)  # a sync makes packs: the rule for a new pack holds
     store.invalidate_caches()  # the clock and team may have moved on since it was opened

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
 import stat
@@ -605,3 +606,50 @@ def test_this_copys_own_pack_cut_short_is_waited_for_then_replaced(
     assert [n.name for n in synced(lead, folder).waiting] == [own.name]
     with pytest.raises(ProtectedFile, match="a file this copy did not make"):
         synced(lead, folder)
+
+
+# ------------------------------------------------------------------ disk faults
+def test_a_full_team_folder_writes_and_merges_nothing_then_recovers(
+    team: tuple[Store, Store, Store], tmp_path: Path
+) -> None:
+    from fieldwork.errors import DiskFull
+    from tests.helpers.mounts import tmpfs
+
+    lead, derek, _ = team
+    with tmpfs(tmp_path / "share", "2m") as share:
+        derek.add_note(author=derek.me, source="observation", text="On the share.")
+        synced(derek, share)
+        filler = share / "filler"
+        with contextlib.suppress(OSError), filler.open("wb") as fh:
+            while True:
+                fh.write(b"\0" * 65536)
+                fh.flush()
+        before, listed = files_digest(lead.path), listing(share)
+        with pytest.raises(DiskFull, match="the disk is full; nothing was written"):
+            synced(lead, share)
+        assert files_digest(lead.path) == before  # Derek's pack was not merged
+        assert listing(share) == listed  # nor is a piece of the lead's left behind
+        filler.unlink()
+        report = synced(lead, share)
+        assert report.wrote is not None and [s.new_notes for s in report.merged] == [1]
+
+
+def test_a_read_only_share_or_disk_says_so_in_one_line(
+    team: tuple[Store, Store, Store], tmp_path: Path
+) -> None:
+    from tests.helpers.mounts import remount_read_only, tmpfs
+
+    lead, derek, _ = team
+    with tmpfs(tmp_path / "share", "4m") as share:
+        synced(derek, share)
+        remount_read_only(share)  # a share mounted read-only
+        before = files_digest(lead.path)
+        with pytest.raises(ReadOnly, match="read-only") as err:
+            synced(lead, share)
+        assert "\n" not in str(err.value) and files_digest(lead.path) == before
+    with tmpfs(tmp_path / "cd", "4m") as cd:  # the inspection file on a read-only disk
+        lead.backup(cd / "lead.fieldwork")
+        remount_read_only(cd)
+        with Store.open(cd / "lead.fieldwork") as on_cd:
+            with pytest.raises(ReadOnly, match="on a read-only disk, and a sync must write"):
+                synced(on_cd, tmp_path / "copies")
