@@ -207,6 +207,24 @@ def _team_folder(db: Database) -> None:
     )
 
 
+@migrations(name="0003_finding_places")
+def _finding_places(db: Database) -> None:
+    _run_script(
+        db,
+        """
+        -- A finding's position is its place in its section, from 1. Files made before could
+        -- hold 0 (a finding imported without a position), which every copy's packs now
+        -- refuse. Every copy upgrades such rows the same way, keeping their version, so
+        -- copies still agree. The order within a section falls back to creation, then id.
+        UPDATE findings SET position = 1 WHERE position < 1;
+        UPDATE conflicts SET data = json_set(data, '$.position', 1)
+            WHERE tbl = 'findings' AND json_valid(data)
+            AND json_type(data, '$.position') = 'integer'
+            AND json_extract(data, '$.position') < 1
+        """,
+    )
+
+
 def _run_script(db: Database, script: str) -> None:
     """Run statements one at a time: ``executescript`` would commit the migration's transaction."""
     for statement in script.split(";\n"):

@@ -18,12 +18,14 @@ if TYPE_CHECKING:
 REPLICATED_TABLES: tuple[str, ...] = ("inspection", "inspectors", "cases", "findings", "notes")
 
 #: The number of migration steps; tests check it matches :mod:`.migrations`.
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 
 #: The oldest schema whose packs this Fieldwork merges and joins. What a pack carries (the
 #: replicated tables, conflicts, history, issued letters, and the columns of each) is the
 #: same from this version on: later steps only add what stays on one machine (version 2:
-#: the team folder's bookkeeping). A step that changes what travels must raise this.
+#: the team folder's bookkeeping) or mend values (version 3: findings at position 0 take
+#: position 1; a pack that still holds one is refused by the pack check, so the sender's
+#: Fieldwork must be updated). A step that changes what travels must raise this.
 OLDEST_PACK_SCHEMA = 1
 
 #: The oldest schema a read-only file can be opened with, without being upgraded: the

@@ -87,3 +87,33 @@ def test_the_search_indexes_hold_the_columns_the_store_indexes(tmp_path: Path) -
             assert set(index.columns) <= table
     finally:
         conn.close()
+
+
+
+def test_a_finding_at_position_0_from_an_older_file_takes_position_1(tmp_path: Path) -> None:
+    """Fieldwork before schema 3 stored a finding imported without a position at 0, which
+    every copy's packs now refuse: opening the file mends it, its version kept, so that
+    copies upgraded apart still agree, and its packs can be joined again."""
+    from fieldwork.packs import export_pack, join_pack
+
+    path = tmp_path / "old.fieldwork"
+    with Store.create(path, inspection={"template": "ucra-2009", "authority": "X"}) as store:
+        lead = store.add_inspector("Lena Lead", "lead").created or ""
+        store.add_inspector("Tom Team", "team")
+        store.set_me(lead)
+        finding = store.add_finding("strength", "Referrals are prompt.").created or ""
+        vv = store.raw_sql("SELECT vv FROM findings WHERE id = ?", (finding,)).fetchone()[0]
+    conn = sqlite3.connect(path)  # no connection of the store is open now
+    with conn:
+        conn.execute("UPDATE findings SET position = 0")
+        conn.execute("DELETE FROM _sqlite_migrations WHERE name = '0003_finding_places'")
+        conn.execute("PRAGMA user_version = 2")
+    conn.close()
+    with Store.open(path) as store:
+        row = store.raw_sql("SELECT position, vv FROM findings WHERE id = ?",
+                            (finding,)).fetchone()
+        assert tuple(row) == (1, vv)
+        assert [f.position for f in store.findings()] == [1]
+        export_pack(store, tmp_path / "lead.fwpack", "correct horse battery staple")
+    join_pack(tmp_path / "lead.fwpack", tmp_path / "tom.fieldwork",
+              "correct horse battery staple", "Tom Team").close()

@@ -28,6 +28,7 @@ from fieldwork.packs import container, crypto, join_pack, merge_packs
 from fieldwork.packs import sync as S
 from fieldwork.store import Store
 from fieldwork.store import teampacks as T
+from fieldwork.store.schema import SCHEMA_VERSION
 from tests.helpers.packs import (
     NOTE_2,
     PASSPHRASE,
@@ -496,7 +497,8 @@ def _as_schema_1(path: Path) -> None:
 
     conn = sqlite3.connect(path)
     conn.executescript("DROP TABLE team_packs; DELETE FROM _sqlite_migrations WHERE "
-                       "name = '0002_team_folder'; PRAGMA user_version = 1;")
+                       "name IN ('0002_team_folder', '0003_finding_places'); "
+                       "PRAGMA user_version = 1;")
     conn.close()
 
 
@@ -508,7 +510,7 @@ def test_a_file_of_the_previous_schema_is_upgraded_or_read_as_it_is(tmp_path: Pa
     store.close()
     _as_schema_1(path)
     with Store.open(path) as upgraded:
-        assert upgraded.raw_sql("PRAGMA user_version").fetchone()[0] == 2
+        assert upgraded.raw_sql("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION
         assert upgraded.team_packs.load() == {}
     _as_schema_1(path)
     before = files_digest(path)
