@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
 from typing import Literal
 
@@ -54,4 +55,7 @@ class Letter:
     draft: bool = True
     title: str = ""
     author: str = ""
+    #: The letter's date: the PDF's creation and modification date (None: reportlab's fixed
+    #: invariant date), so the same letter always gives the same bytes.
+    date: dt.date | None = None
 

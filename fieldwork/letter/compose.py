@@ -5,6 +5,7 @@ Only template text is filled with placeholders; what users typed is copied as it
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -118,8 +119,20 @@ def compose(
 
     title = blocks_title(blocks) or data.inspection.title
     return Letter(
-        blocks=tuple(blocks), template=template, draft=draft, title=title, author=people[0].name
+        blocks=tuple(blocks), template=template, draft=draft, title=title, author=people[0].name,
+        date=letter_day(data.inspection),
     )
+
+
+def letter_day(inspection: Inspection) -> dt.date | None:
+    """The date the letter carries (its letter date, else the last fieldwork day), or None."""
+    for value in (inspection.letter_date, *reversed(inspection.fieldwork_dates)):
+        if value:
+            try:
+                return parse_date(value)
+            except InvalidValue:
+                continue
+    return None
 
 
 def printed(part: BodyPart, data: LetterInput, by_section: dict[str, list[Finding]]) -> bool:

@@ -6,8 +6,10 @@ Paragraph sees it. The output is byte-for-byte repeatable (reportlab's invariant
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from reportlab.lib import colors
@@ -141,10 +143,22 @@ def letter_document(out: io.BytesIO, letter: Letter, fonts: FontFamily) -> BaseD
     frame = Frame(left, bottom, width - left - right, height - top - bottom, 0, 0, 0, 0, id="body")
 
     def decorate(canvas: Canvas, doc: BaseDocTemplate) -> None:
+        if letter.date is not None:
+            canvas.setDateFormatter(pdf_date_formatter(letter.date))
         decorate_page(canvas, doc.page, letter, fonts)
 
     doc.addPageTemplates([PageTemplate("letter", [frame], onPage=decorate)])
     return doc
+
+
+def pdf_date_formatter(day: dt.date) -> Callable[..., str]:
+    """A reportlab date formatter giving ``day`` (midnight UTC) for /CreationDate and /ModDate."""
+    stamp = f"D:{day.year:04d}{day.month:02d}{day.day:02d}000000+00'00'"
+
+    def formatter(*_ymdhms: int) -> str:
+        return stamp
+
+    return formatter
 
 
 def decorate_page(canvas: Canvas, number: int, letter: Letter, fonts: FontFamily) -> None:

@@ -193,3 +193,21 @@ def test_any_typed_text_renders(text):
     assert len(pages) >= 2
     if text.isascii() and text.isprintable():
         assert "".join(text.split()) in "".join("".join(pages).split())
+
+
+def test_pdf_dates_are_the_letter_date_and_the_bytes_repeat():
+    data = reference_input(letter_date="2009-07-03")
+    first = render_pdf(compose(data, draft=False))
+    second = render_pdf(compose(reference_input(letter_date="2009-07-03"), draft=False))
+    assert first == second
+    info = pypdf.PdfReader(io.BytesIO(first)).metadata
+    assert info["/CreationDate"].startswith("D:20090703000000")
+    assert info["/ModDate"].startswith("D:20090703000000")
+    other = render_pdf(compose(reference_input(letter_date="2009-07-04"), draft=False))
+    assert pypdf.PdfReader(io.BytesIO(other)).metadata["/CreationDate"].startswith("D:20090704")
+
+
+def test_pdf_without_a_letter_date_takes_the_last_fieldwork_day():
+    data = reference_input(letter_date=None, fieldwork_dates=["2009-06-24", "2009-06-25"])
+    info = pypdf.PdfReader(io.BytesIO(render_pdf(compose(data)))).metadata
+    assert info["/CreationDate"].startswith("D:20090625")
