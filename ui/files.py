@@ -24,6 +24,7 @@ from fieldwork.inspections import NewInspection, save_copy
 from fieldwork.lock import AlreadyOpen, Holder
 from ui.actions import make_action
 from ui.errors import show_error
+from ui.folders import ShowInFolder, dialog_folder, dialog_path, remember_folder
 from ui.host import Shell
 from ui.operations import CoreOp, Op
 from ui.session import Session, create_inspection, open_session, sample_file
@@ -82,6 +83,7 @@ class Files(QObject):
                 menu.addMenu(entry)
             else:
                 menu.addAction(entry)
+        self.show_in_folder = ShowInFolder(host)
 
     # ================================================================= opening
     def open_file(self, path: Path, *, on_opened: Callable[[], None] | None = None,
@@ -152,9 +154,10 @@ class Files(QObject):
 
     def choose_file(self) -> None:
         path, _ = QFileDialog.getOpenFileName(
-            self.host.window(), "Open Inspection", self.host.settings.folder(),
+            self.host.window(), "Open Inspection", dialog_folder(self.host),
             "Inspections (*.fieldwork)")
         if path:
+            remember_folder(self.host.settings, path)
             self.open_file(Path(path))
 
     def _fill_recent(self) -> None:
@@ -170,12 +173,11 @@ class Files(QObject):
     def new_inspection(self, spec: NewInspection | None = None, *,
                        on_opened: Callable[[], None] | None = None) -> None:
         """Ask for the set-up (unless given), create the file and open it."""
-        settings = self.host.settings
         if spec is None:
             from ui.dialogs.new_inspection import NewInspectionDialog
 
-            folder = Path(settings.folder()) if settings.folder() else None
-            dialog = NewInspectionDialog(self.host.window(), folder=folder)
+            dialog = NewInspectionDialog(self.host.window(),
+                                         folder=Path(dialog_folder(self.host)))
             if not dialog.exec():
                 return
             spec = dialog.spec()
@@ -194,11 +196,12 @@ class Files(QObject):
         if session is None:
             return
         if target is None:
-            suggested = session.path.with_name(session.path.stem + " copy.fieldwork")
+            suggested = dialog_path(host, session.path.stem + " copy.fieldwork")
             path, _ = QFileDialog.getSaveFileName(
-                host.window(), "Save a Copy", str(suggested), "Inspections (*.fieldwork)")
+                host.window(), "Save a Copy", suggested, "Inspections (*.fieldwork)")
             if not path:
                 return
+            remember_folder(host.settings, path)
             target = Path(path if path.endswith(".fieldwork") else path + ".fieldwork")
         host.flush()
         chosen = target

@@ -13,6 +13,7 @@ from PySide6.QtWidgets import QDialog, QFileDialog
 
 from fieldwork.errors import FieldworkError
 from ui.errors import show_error
+from ui.folders import dialog_path, remember_folder
 from ui.letter import printing
 from ui.letter.appendix import AppendixExport
 from ui.letter.pages import page_count
@@ -146,10 +147,11 @@ class LetterOutput(QObject):
         if path is None:
             name = self._suggested_name("letter")
             chosen, _ = QFileDialog.getSaveFileName(self.workspace, "Export the Letter as PDF",
-                                                    str(session.path.with_name(name)),
+                                                    dialog_path(self.workspace.host, name),
                                                     "PDF files (*.pdf)")
             if not chosen:
                 return
+            remember_folder(self.workspace.host.settings, chosen)
             path = chosen if chosen.lower().endswith(".pdf") else chosen + ".pdf"
         self.workspace.flush()
         target = Path(path)
@@ -175,10 +177,11 @@ class LetterOutput(QObject):
         if path is None:
             name = self._suggested_name("evidence appendix")
             chosen, _ = QFileDialog.getSaveFileName(
-                self.workspace, "Export the Evidence Appendix", str(session.path.with_name(name)),
-                "PDF files (*.pdf)")
+                self.workspace, "Export the Evidence Appendix",
+                dialog_path(self.workspace.host, name), "PDF files (*.pdf)")
             if not chosen:
                 return None
+            remember_folder(self.workspace.host.settings, chosen)
             path = chosen if chosen.lower().endswith(".pdf") else chosen + ".pdf"
         self.workspace.flush()
         export = AppendixExport(Path(path), self.workspace)

@@ -24,6 +24,7 @@ from fieldwork.errors import FieldworkError
 from fieldwork.model import Changes, Inspector
 from fieldwork.packs import PackHeader, PackInfo
 from ui.actions import make_action
+from ui.folders import dialog_folder
 from ui.operations import Op
 from ui.team import prompts, work
 from ui.team.conflicts import ConflictsDialog, seal_resolutions
@@ -171,7 +172,7 @@ class TeamActions(QObject):
         ov = self.host.overview
         who = ov.me.name.split()[0].lower() if ov and ov.me and ov.me.name else "pack"
         stamp = dt.datetime.now().strftime("%Y-%m-%d-%H%M")
-        return path.with_name(f"{path.stem}-{who}-{stamp}.fwpack")
+        return Path(dialog_folder(self.host)) / f"{path.stem}-{who}-{stamp}.fwpack"
 
     # =================================================================== join
     def join_from_pack(self, pack: Path | None = None, passphrase: str | None = None,
@@ -179,7 +180,7 @@ class TeamActions(QObject):
         """Choose the lead's pack, unlock it, say who I am, save my copy, and open it."""
         host, window = self.host, self.host.window()
         if pack is None:
-            pack = prompts.choose_pack(window, host.settings.folder())
+            pack = prompts.choose_pack(window, dialog_folder(host))
             if pack is None:
                 return
         chosen = pack
@@ -241,7 +242,7 @@ class TeamActions(QObject):
         if host.session is None:
             return None
         if paths is None:
-            paths = prompts.choose_packs(host.window(), host.settings.folder())
+            paths = prompts.choose_packs(host.window(), dialog_folder(host))
             if not paths:
                 return None
         if self.merge_dialog is not None:

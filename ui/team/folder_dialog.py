@@ -27,6 +27,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from ui.folders import documents_folder
 from ui.operations import Op
 from ui.team import folder_work
 from ui.team.diff import escape
@@ -180,7 +181,7 @@ class TeamFolderDialog(QDialog):
     # ================================================================ actions
     def choose(self, folder: Path | None = None) -> None:
         current = self.team_folder.folder
-        chosen = folder or choose_folder(self, str(current or Path.home()))
+        chosen = folder or choose_folder(self, str(current or documents_folder()))
         if chosen is None:
             return
         why = self.team_folder.set_folder(chosen)

@@ -34,6 +34,7 @@ from PySide6.QtWidgets import (
 
 from fieldwork.errors import FieldworkError
 from fieldwork.packs import PackHeader
+from ui.folders import dialog_folder
 from ui.operations import CoreOp, Op
 from ui.team import prompts, work
 from ui.team.messages import show_refusal
@@ -262,7 +263,7 @@ class MergeDialog(QDialog):
             .run_in_background(self.host.tasks)
 
     def _choose_more(self) -> None:
-        chosen = prompts.choose_packs(self, self.host.settings.folder())
+        chosen = prompts.choose_packs(self, dialog_folder(self.host))
         self.add_paths(chosen)
 
     def _remove_selected(self) -> None:
