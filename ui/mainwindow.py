@@ -29,6 +29,7 @@ from ui.actions import make_action
 from ui.dialogs.about import show_about
 from ui.evidence import EvidencePage
 from ui.files import Files
+from ui.firstrun import Bearings
 from ui.host import MenuName, MenuPlace
 from ui.operations import CoreOp, Op, TaskManager, changes_of
 from ui.readonly import ReadOnlyMode
@@ -84,6 +85,8 @@ class MainWindow(QMainWindow):
         self.watcher = ChangeWatcher(self, self)
         self.watcher.holder_left.connect(self.read_only.holder_left)
         self.files = Files(self)
+        self.bearings = Bearings(self, new_inspection=self.files.new_inspection,
+                                 open_file=self.files.choose_file)
         self._evidence = EvidencePage(self)
         self._evidence.overview_applied.connect(self._show_title)
         self._evidence.overview_applied.connect(self.overview_applied)

@@ -245,13 +245,18 @@ def create_inspection(spec: NewInspection) -> Session:
     return open_session(inspections.create_inspection(spec))
 
 
+def sample_location() -> Path:
+    """Where the sample inspection is made: in the user's data folder."""
+    return paths.user_data_dir() / "bromley-2009.fieldwork"
+
+
 def sample_file() -> Path:
     """The sample inspection in the user's data folder, made from the shipped JSON if missing.
 
     Run on the worker: the first run imports the sample.
     """
     folder = paths.user_data_dir()
-    target = folder / "bromley-2009.fieldwork"
+    target = sample_location()
     if target.exists():
         return target
     try:
