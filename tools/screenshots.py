@@ -3,8 +3,9 @@ letter workspace, the Timeliness page, the merge summary, the conflict review an
 history. Not part of the app: run it from the repository, under Xvfb with a window
 manager::
 
-    xvfb-run -s "-screen 0 1600x1000x24" sh -c \\
-        "openbox & .venv/bin/python tools/screenshots.py docs"
+    xvfb-run -s "-screen 0 1700x1100x24" sh -c \\
+        "openbox & .venv/bin/python tools/screenshots.py docs && \\
+         .venv/bin/python tools/screenshots.py --size 1024x700 docs"
 
 The sample is made in a scratch data folder (never yours), and the team's packs are merged
 into a copy of it.
@@ -27,6 +28,9 @@ if TYPE_CHECKING:
 
 T = TypeVar("T")
 Step = Callable[[], None]
+#: The window's size for the pictures, and what their names end with (``--size``).
+SIZE = (1600, 1000)
+SUFFIX = ""
 
 
 def evidence_steps(w: MainWindow, folder: Path) -> list[Step]:
@@ -161,7 +165,7 @@ def page(thing: T | None) -> T:
 
 def grab(w: MainWindow, path: Path) -> Step:
     def step() -> None:
-        w.grab().save(str(path))
+        w.grab().save(str(path.with_name(path.stem + SUFFIX + path.suffix)))
 
     return step
 
@@ -184,7 +188,7 @@ def take(w: MainWindow, folder: Path, steps: list[Step]) -> None:
             QApplication.quit()
             return
         w.showNormal()
-        w.resize(1560, 940)
+        w.resize(*SIZE)
         steps.pop(0)()
         QTimer.singleShot(400, run_next)
 
@@ -194,7 +198,13 @@ def take(w: MainWindow, folder: Path, steps: list[Step]) -> None:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("folder", type=Path, help="where to write the pictures (docs)")
+    parser.add_argument("--size", default="1600x1000",
+                        help="the window's size, WxH (other than 1600x1000: in the names)")
     args = parser.parse_args(argv)
+    global SIZE, SUFFIX
+    width, _, height = str(args.size).partition("x")
+    SIZE = (int(width), int(height))
+    SUFFIX = "" if SIZE == (1600, 1000) else f"-{width}x{height}"
     folder: Path = args.folder
     folder.mkdir(parents=True, exist_ok=True)
     scratch = Path(tempfile.mkdtemp(prefix="fieldwork-screens-data-"))

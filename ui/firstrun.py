@@ -35,8 +35,9 @@ if TYPE_CHECKING:
 
 #: The setting that remembers the sample banner was closed.
 CLOSED_KEY = "firstrun/sample_banner_closed"
-SAMPLE_TEXT = ("This is the sample inspection, for trying Fieldwork out: it is kept in "
-               "Fieldwork's data folder. Start your own, or open one you have.")
+SAMPLE_TEXT = "This is the sample inspection, for trying Fieldwork out."
+SAMPLE_TIP = ("It is kept in Fieldwork's own data folder (File ▸ Show in Folder shows it). "
+              "Start your own inspection, or open one you have.")
 PAPER = "#e8f1fb"
 INK = "#123a63"
 ROLE_WORDS = {Role.LEAD: "lead", Role.TEAM: "team inspector"}
@@ -78,9 +79,9 @@ class SampleBanner(QToolBar):
         layout.setSpacing(8)
         self.label = QLabel(SAMPLE_TEXT)
         self.label.setObjectName("sampleText")
-        self.label.setWordWrap(True)
+        self.label.setToolTip(SAMPLE_TIP)
         self.label.setStyleSheet(f"color: {INK};")
-        self.label.setMinimumWidth(120)
+        self.label.setMinimumWidth(60)
         self.label.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
         self.new_button = QPushButton("New Inspection…")
         self.new_button.setObjectName("sampleNewInspection")

@@ -30,6 +30,7 @@ from ui.dialogs.about import show_about
 from ui.evidence import EvidencePage
 from ui.files import Files
 from ui.firstrun import Bearings
+from ui.fit import keep_on_screen
 from ui.host import MenuName, MenuPlace
 from ui.operations import CoreOp, Op, TaskManager, changes_of
 from ui.readonly import ReadOnlyMode
@@ -373,6 +374,7 @@ class MainWindow(QMainWindow):
         geometry = self.settings.bytes_value("window/geometry")
         if geometry is None or not self.restoreGeometry(geometry):
             self.resize(1500, 920)
+        keep_on_screen(self)  # a smaller screen, or a larger scale factor, than before
 
     def _save_geometry(self) -> None:
         self.settings.set_value("window/geometry", self.saveGeometry())

@@ -30,6 +30,7 @@ from ui.actions import make_action
 from ui.evidence.edits import Edits
 from ui.evidence.refresh import Refresh
 from ui.evidence.search import Finder
+from ui.fit import fit_evidence
 from ui.lazy import note_filter
 from ui.models.coverage import CoverageModel
 from ui.models.filters import FilterModel
@@ -103,6 +104,7 @@ class EvidencePage(QWidget):
         self._connect()
         self._build_actions()
         self._restore_state()
+        self.fit = fit_evidence(self)  # small screens: see ui/fit.py
         host.add_page(self, "Evidence", tip="Notes, findings and coverage (Ctrl+1)")
         host.add_flusher(self.editor.flush)
         host.session_opened.connect(self._session_opened)

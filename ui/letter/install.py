@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QLabel, QMenu
 
+from ui.fit import fit_letter
 from ui.letter.workspace import LetterWorkspace
 
 if TYPE_CHECKING:
@@ -24,6 +25,7 @@ class LetterPage:
         self.host = host
         self.workspace = LetterWorkspace(host)
         ws = self.workspace
+        self.fit = fit_letter(ws)  # small screens: see ui/fit.py
 
         self.show_action = QAction("&Letter Workspace", ws)
         self.show_action.setShortcut(QKeySequence("Ctrl+3"))
