@@ -16,7 +16,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QEvent, QObject, QRect, Qt
+from PySide6.QtCore import QEvent, QObject, QRect, Qt, QTimer
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QHeaderView, QSplitter, QTableView, QWidget
 
@@ -28,6 +28,8 @@ if TYPE_CHECKING:
 LETTER_STACK_WIDTH = 1100
 #: The share of a table's width its stretching column keeps, at least.
 STRETCH_SHARE = 0.4
+#: Room left for the window manager's frame before the window is shown (then it is known).
+FRAME_ALLOWANCE = (8, 36)
 #: The narrowest a fixed column becomes.
 MIN_COLUMN = 48
 
@@ -44,6 +46,8 @@ def clamp_to_screen(window: QWidget) -> None:
     frame = window.frameGeometry()
     extra_w = max(0, frame.width() - window.width())
     extra_h = max(0, frame.height() - window.height())
+    if frame == window.geometry():  # not shown yet: leave room for a title bar and edges
+        extra_w, extra_h = FRAME_ALLOWANCE
     width = min(window.width(), area.width() - extra_w)
     height = min(window.height(), area.height() - extra_h)
     if (width, height) != (window.width(), window.height()):
@@ -60,6 +64,8 @@ class _ClampWhenShown(QObject):
         if event.type() == QEvent.Type.Show and isinstance(obj, QWidget):
             obj.removeEventFilter(self)
             clamp_to_screen(obj)
+            # Again once the window manager has framed it (its frame is known by then).
+            QTimer.singleShot(300, lambda w=obj: clamp_to_screen(w))
             self.deleteLater()
         return False
 
