@@ -16,7 +16,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QEvent, QObject, QRect, Qt, QTimer
+from PySide6.QtCore import QEvent, QObject, QRect, QSize, Qt, QTimer
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QHeaderView, QSplitter, QTableView, QWidget
 
@@ -65,9 +65,17 @@ class _ClampWhenShown(QObject):
             obj.removeEventFilter(self)
             clamp_to_screen(obj)
             # Again once the window manager has framed it (its frame is known by then).
-            QTimer.singleShot(300, lambda w=obj: clamp_to_screen(w))
+            window, size = obj, obj.size()
+            QTimer.singleShot(300, window, lambda: _clamp_if_framed(window, size))
             self.deleteLater()
         return False
+
+
+def _clamp_if_framed(window: QWidget, shown: QSize) -> None:
+    """Clamp again once the window manager has framed the window, unless it was resized
+    since it was shown (by the user, or a test)."""
+    if window.size() == shown and window.frameGeometry() != window.geometry():
+        clamp_to_screen(window)
 
 
 def keep_on_screen(window: QWidget) -> None:
