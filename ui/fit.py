@@ -23,6 +23,7 @@ from PySide6.QtWidgets import QHeaderView, QSplitter, QTableView, QWidget
 if TYPE_CHECKING:
     from ui.evidence import EvidencePage
     from ui.letter.workspace import LetterWorkspace
+    from ui.timeliness.page import TimelinessView
 
 #: Under this width the letter's checks go below its preview.
 LETTER_STACK_WIDTH = 1100
@@ -232,3 +233,9 @@ def fit_letter(ws: LetterWorkspace) -> StackBelow:
         form.setMinimumWidth(min(content.minimumSizeHint().width() + scroll + 4, 300))
     ws.checks.setMinimumWidth(120)
     return StackBelow(ws.splitter, 1, LETTER_STACK_WIDTH, [420, 140], column_share=0.55)
+
+
+def fit_timeliness(view: TimelinessView) -> None:
+    """The line above the cases wraps rather than widening the window (to 1077 px)."""
+    view.cases_label.setWordWrap(True)
+    view.cases_label.setMinimumWidth(120)

@@ -84,3 +84,14 @@ def test_the_default_size_fits_a_small_screen(qtbot: Any, settings: Any) -> None
     qtbot.add_widget(w)
     area = w.screen().availableGeometry()
     assert w.width() <= area.width() and w.height() <= area.height()
+
+
+def test_the_timeliness_page_does_not_widen_the_window_at_1024(opened: Any, qtbot: Any) -> None:
+    at(opened, qtbot, 1024, 700)
+    qtbot.keyClick(opened, Qt.Key.Key_4, CTRL)
+    view = opened.timeliness.view
+    qtbot.waitUntil(lambda: opened.pages.currentWidget() is view, timeout=3000)
+    qtbot.waitUntil(lambda: view.idle and bool(view.cases_label.text()), timeout=20000)
+    qtbot.wait(100)
+    assert opened.minimumSizeHint().width() <= 1024
+    assert opened.width() == 1024

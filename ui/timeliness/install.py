@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING
 
 from PySide6.QtGui import QAction, QKeySequence
 
+from ui.fit import fit_timeliness
 from ui.timeliness.page import TimelinessView
 
 if TYPE_CHECKING:
@@ -21,6 +22,7 @@ class TimelinessPage:
     def __init__(self, host: Shell) -> None:
         self.host = host
         self.view = TimelinessView(host)
+        fit_timeliness(self.view)  # small screens: see ui/fit.py
         self.show_action = QAction("&Timeliness", self.view)
         self.show_action.setObjectName("showTimeliness")
         self.show_action.setShortcut(QKeySequence(SHORTCUT))
