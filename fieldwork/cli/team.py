@@ -96,11 +96,10 @@ def cmd_merge(args: argparse.Namespace) -> int:
 
 
 def cmd_sync(args: argparse.Namespace) -> int:
-    from fieldwork.packs.sync import sync
-
     import os
 
     from fieldwork.cli.encryption import ENV
+    from fieldwork.packs.sync import sync
 
     own = getattr(args, "file_passphrase_file", None) or os.environ.get(ENV) or None
     for secret in (args.passphrase_file, own):
