@@ -215,6 +215,14 @@ point = {point!r}
 real_replace, real_sync = os.replace, files.sync_file
 def kill():
     os.kill(os.getpid(), signal.SIGKILL)
+real_export = encryption.export
+def export(*args):
+    if point == "before-export":
+        kill()
+    real_export(*args)
+    if point == "after-export":
+        kill()
+encryption.export = export
 def replace(a, b):
     if point == "before-rename":
         kill()
@@ -231,7 +239,8 @@ encryption.encrypt_file({path!r}, {pw!r})
 """
 
 
-@pytest.mark.parametrize("point", ["after-sync", "before-rename", "after-rename"])
+@pytest.mark.parametrize("point", ["before-export", "after-export", "after-sync",
+                                   "before-rename", "after-rename"])
 def test_killed_while_encrypting_leaves_old_or_new(tmp_path: Path, point: str) -> None:
     path = _plain(tmp_path, 100)
     before = _document(path)
