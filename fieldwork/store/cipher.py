@@ -48,8 +48,6 @@ KEY_SIZE = 32
 MIN_PASSPHRASE = 12
 #: The page cache of an encrypted file's connection, in KiB.
 CACHE_KIB = 64 * 1024
-#: SQLCipher's page size, and so every encrypted file's size is a multiple of it.
-PAGE_SIZE = 4096
 
 
 #: A file's first 16 bytes, by (st_dev, st_ino), while a connection to it is open here.
