@@ -399,3 +399,24 @@ def test_a_second_store_on_an_open_file_reads_no_header(tmp_path: Path,
     finally:
         monkeypatch.undo()
         writer.close()
+
+
+def test_cli_changes_the_passphrase(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    path = tmp_path / "e.fieldwork"
+    Store.create(path, passphrase=PASS).close()
+    old, new, short = tmp_path / "old", tmp_path / "new", tmp_path / "short"
+    old.write_text(PASS)
+    new.write_text("another four random words\n")
+    short.write_text("too short")
+    before = path.read_bytes()
+    assert main(["passphrase", str(path), "--passphrase-file", str(old),
+                 "--new-passphrase-file", str(short)]) == 2
+    assert "too short" in capsys.readouterr().err
+    assert main(["passphrase", str(path), "--passphrase-file", str(new),
+                 "--new-passphrase-file", str(new)]) == 2
+    assert "wrong passphrase" in capsys.readouterr().err
+    assert path.read_bytes() == before
+    assert main(["passphrase", str(path), "--passphrase-file", str(old),
+                 "--new-passphrase-file", str(new)]) == 0
+    assert main(["fields", str(path), "--passphrase-file", str(new)]) == 0
+    assert main(["fields", str(path), "--passphrase-file", str(old)]) == 2
