@@ -284,15 +284,17 @@ def plain_image(conn: Any) -> bytes:
 _COUNTED = ("meta", "notes", "findings", "cases", "inspectors", "history", "issues")
 
 
-def export(conn: Any, target: Path, key: FileKey | None, path: Path) -> None:
+def export(conn: Any, target: Path, key: FileKey | None, path: Path, *,
+           hold_writers: bool = True) -> None:
     """Copy everything the SQLCipher connection ``conn`` reads (the file ``path``) into the
     new, empty database ``target``: encrypted with ``key``, or plain without. In one
-    transaction that keeps writers off ``path``; the row counts are checked."""
+    transaction (that keeps writers off ``path``, with ``hold_writers``); the row counts
+    are checked."""
     version = int(conn.execute("PRAGMA user_version").fetchone()[0])
     value = key.pragma_value if key is not None else "''"
     conn.execute(f"ATTACH DATABASE ? AS fieldwork_new KEY {value}", (str(target),))
     try:
-        conn.execute("BEGIN IMMEDIATE")
+        conn.execute("BEGIN IMMEDIATE" if hold_writers else "BEGIN")
         try:
             conn.execute("SELECT sqlcipher_export('fieldwork_new')")
             conn.execute(f"PRAGMA fieldwork_new.user_version = {version}")

@@ -420,3 +420,29 @@ def test_cli_changes_the_passphrase(tmp_path: Path, capsys: pytest.CaptureFixtur
                  "--new-passphrase-file", str(new)]) == 0
     assert main(["fields", str(path), "--passphrase-file", str(new)]) == 0
     assert main(["fields", str(path), "--passphrase-file", str(old)]) == 2
+
+
+def test_encrypted_copy_of_a_plain_file(tmp_path: Path, capsys: pytest.CaptureFixture[str]
+                                        ) -> None:
+    path = _plain(tmp_path, 50)
+    before = _document(path)
+    pw = tmp_path / "pw"
+    pw.write_text(PASS)
+    out = tmp_path / "copy.fieldwork"
+    assert main(["copy", str(path), str(out), "--encrypt", "--passphrase-file", str(pw)]) == 0
+    assert encryption.is_encrypted(out) and not encryption.is_encrypted(path)
+    assert _document(out, PASS) == before
+    with Store.open(path) as plain, Store.open(out, passphrase=PASS) as copy:
+        assert copy.replica != plain.replica
+        assert copy.search("referral")
+    assert b"referral" not in out.read_bytes()
+    capsys.readouterr()
+    assert main(["copy", str(path), str(out), "--encrypt", "--passphrase-file", str(pw)]) == 2
+    assert "encrypted inspection file" in capsys.readouterr().err
+    assert main(["copy", str(path), str(tmp_path / "c2.fieldwork"), "--encrypt"]) == 2
+    assert "give the passphrase" in capsys.readouterr().err
+    # An encrypted file's copy is encrypted as it is.
+    again = tmp_path / "again.fieldwork"
+    assert main(["copy", str(out), str(again), "--encrypt", "--passphrase-file", str(pw)]) == 0
+    assert encryption.is_encrypted(again)
+    assert _document(again, PASS) == before
