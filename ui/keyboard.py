@@ -7,8 +7,9 @@ through a ShortcutOverride event), so Ctrl+E did nothing in a one-line field. Th
 widget gets a small event filter (moved as focus moves: no filter runs for other
 widgets' events): a modified key that is the shortcut of one of the window's enabled
 actions is left to that action. Editing and moving keys (Delete, Backspace, the arrows,
-Home, End, Page Up/Down, Tab, Enter) stay the widget's, so Ctrl+Delete still deletes a word
-in the text and Ctrl+Left still moves by one.
+Home, End, Page Up/Down, Tab, Enter) stay an editable text field's, even where the window
+has a shortcut on them, so Ctrl+Delete deletes a word in the text (not the note) and
+Ctrl+Left moves by a word.
 
 **Edit menu.** Undo and Redo act on the focused text field while it has something to undo
 or redo, and on the window's undo stack otherwise. Cut, Copy, Paste and Select All act on
@@ -23,7 +24,14 @@ from collections.abc import Callable
 from typing import Any
 
 from PySide6.QtCore import QEvent, QObject, Qt, QTimer, SignalInstance
-from PySide6.QtGui import QAction, QGuiApplication, QKeyEvent, QKeySequence, QPalette
+from PySide6.QtGui import (
+    QAction,
+    QGuiApplication,
+    QKeyEvent,
+    QKeySequence,
+    QPalette,
+    QUndoStack,
+)
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QAbstractSpinBox,
@@ -83,14 +91,18 @@ class Keyboard(QObject):
     """The window's shortcuts, wherever focus is, and its Edit menu's clipboard actions."""
 
     def __init__(self, window: QWidget, edit_menu: QMenu, undo_action: QAction,
-                 redo_action: QAction, undo: Callable[[], None], redo: Callable[[], None],
-                 session_opened: SignalInstance) -> None:
-        """``undo`` and ``redo`` are the window's (its undo stack's); ``undo_action`` and
-        ``redo_action`` are made to try the focused field first."""
+                 redo_action: QAction, stack: QUndoStack, undo: Callable[[], None],
+                 redo: Callable[[], None], session_opened: SignalInstance) -> None:
+        """``undo`` and ``redo`` are the window's (of its ``stack``); ``undo_action`` and
+        ``redo_action`` are made to try the focused field first, and are enabled while
+        either can undo or redo."""
         super().__init__(window)
         self.window = window
         self._undo_stack = (undo, redo)
+        self._stack = stack
+        self._actions = (undo_action, redo_action)
         self._filtered: QWidget | None = None
+        self._watched: list[tuple[SignalInstance, Any]] = []
         K = QKeySequence.StandardKey
         self.cut_action = make_action(window, "Cu&t", lambda: self._act("cut"), K.Cut,
                                       add_to=window)
@@ -109,6 +121,8 @@ class Keyboard(QObject):
         for action, slot in ((undo_action, self.undo), (redo_action, self.redo)):
             action.triggered.disconnect()
             action.triggered.connect(lambda _c=False, s=slot: s())
+        stack.canUndoChanged.connect(self._update_undo)
+        stack.canRedoChanged.connect(self._update_undo)
         app = QApplication.instance()
         assert isinstance(app, QApplication)
         app.focusChanged.connect(self._focus_changed)
@@ -158,6 +172,13 @@ class Keyboard(QObject):
 
     # ==================================================== shortcuts everywhere
     def _focus_changed(self, _old: QWidget | None, new: QWidget | None) -> None:
+        try:
+            self._follow_focus(new)
+        except RuntimeError:  # the window is being destroyed
+            self._filtered = None
+            self._watched = []
+
+    def _follow_focus(self, new: QWidget | None) -> None:
         if self._filtered is not None:
             try:
                 self._filtered.removeEventFilter(self)
@@ -168,12 +189,52 @@ class Keyboard(QObject):
             new.installEventFilter(self)
             self._filtered = new
             new.destroyed.connect(self._forget)
+            self._watch_field(new)
+        else:
+            self._watch_field(None)
+        self._update_undo()
 
     def _forget(self) -> None:
         self._filtered = None
+        self._watched = []
+
+    def _watch_field(self, widget: QWidget | None) -> None:
+        """Follow the focused field's undo history, for the Undo and Redo actions."""
+        for signal, slot in self._watched:
+            try:
+                signal.disconnect(slot)
+            except (RuntimeError, TypeError):  # the widget is gone
+                pass
+        self._watched = []
+        field = text_widget(widget)
+        if field is None:
+            return
+        slot = self._update_undo
+        signals: list[SignalInstance] = [field.textChanged]
+        if isinstance(field, QPlainTextEdit | QTextEdit):
+            signals += [field.undoAvailable, field.redoAvailable]
+        for signal in signals:
+            signal.connect(slot)
+            self._watched.append((signal, slot))
+
+    def _update_undo(self, *_: object) -> None:
+        focus = QApplication.focusWidget()
+        undo_action, redo_action = self._actions
+        try:
+            mine = self._mine(focus)
+            undo_action.setEnabled(self._stack.canUndo() or (mine and can_undo(focus)))
+            redo_action.setEnabled(self._stack.canRedo() or (mine and can_redo(focus)))
+        except RuntimeError:  # the window is being destroyed
+            return
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
         if event.type() == QEvent.Type.ShortcutOverride and isinstance(event, QKeyEvent):
+            if Qt.Key(event.key()) in WIDGET_KEYS:
+                if isinstance(watched, QWidget) and text_widget(watched) is not None \
+                        and not getattr(text_widget(watched), "isReadOnly", lambda: True)():
+                    event.accept()  # Ctrl+Delete deletes a word in a text, not the note
+                    return True
+                return False
             action = self.window_action_for(event)
             if action is not None:
                 event.ignore()  # not the widget's: the window's shortcut runs

@@ -82,8 +82,8 @@ class MainWindow(QMainWindow):
         self._build()
         self._build_actions()
         # Shortcuts wherever focus is; the Edit menu acts on the focused field.
-        self.keyboard = Keyboard(self, self._menus["edit"], self.undo_action,
-                                 self.redo_action, self.undo, self.redo, self.session_opened)
+        self.keyboard = Keyboard(self, self._menus["edit"], self.undo_action, self.redo_action,
+                                 self.undo_stack, self.undo, self.redo, self.session_opened)
         self.read_only = ReadOnlyMode(self, self)
         self.watcher = ChangeWatcher(self, self)
         self.watcher.holder_left.connect(self.read_only.holder_left)
