@@ -18,6 +18,7 @@ from PySide6.QtWidgets import (
 )
 
 from fieldwork.checks import CheckResult
+from ui.dialogs.keys import main_button
 from ui.letter import printing
 from ui.letter.checks_view import ERROR, WARNING, message
 
@@ -71,6 +72,9 @@ class IssueDialog(QDialog):
             buttons.addButton(QDialogButtonBox.StandardButton.Cancel)
         buttons.accepted.connect(self.accept)
         buttons.rejected.connect(self.reject)
+        # Enter issues (or, with errors, closes); Esc cancels.
+        main_button(self, self.issue_button or buttons.button(
+            QDialogButtonBox.StandardButton.Close))
         layout = QVBoxLayout(self)
         layout.addWidget(self.message)
         layout.addWidget(self.list, 1)
