@@ -229,6 +229,7 @@ def test_a_disabled_time_field_is_empty(opened: Any) -> None:
     assert not editor.when.isEnabled()
     assert editor.when.text() == ""
     assert editor.when.hint.text() == ""
+    assert editor.when.placeholderText() == ""
 
 
 # ===================================================================== Tab order

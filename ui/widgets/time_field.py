@@ -17,6 +17,7 @@ from PySide6.QtWidgets import QLabel, QLineEdit, QWidget
 
 from fieldwork.when import EXAMPLES, BadTime, described, from_stored, parse_when, shown, stored
 
+PLACEHOLDER = "e.g. 24 Jun 2009 10:30, 10:30 or yesterday 14:00"
 INVALID_STYLE = "QLineEdit { border: 2px solid #b3261e; border-radius: 3px; padding: 1px; }"
 FORMS_TIP = ("Type a date and time, day first: " + ", ".join(EXAMPLES)
              + ", today 9am, 2009-06-24T10:30")
@@ -38,7 +39,7 @@ class TimeField(QLineEdit):
         self._value: dt.datetime | None = None
         self._problem = ""
         self._loaded = ""
-        self.setPlaceholderText("e.g. 24 Jun 2009 10:30, 10:30 or yesterday 14:00")
+        self.setPlaceholderText(PLACEHOLDER)
         self.setToolTip(FORMS_TIP)
         self.hint = QLabel("")
         self.hint.setObjectName("timeHint")
@@ -71,6 +72,7 @@ class TimeField(QLineEdit):
 
     def setEnabled(self, on: bool) -> None:
         super().setEnabled(on)
+        self.setPlaceholderText(PLACEHOLDER if on else "")  # disabled: empty, nothing grey
         self._show_state()
 
     # ---------------------------------------------------------------- typing
