@@ -130,6 +130,23 @@ def test_emptying_a_saved_note_deletes_it_on_leaving_and_ctrl_z_brings_it_back(
     assert opened.session.reader.note(note_id).text == "Strategy meeting held"
 
 
+def test_text_brought_back_after_emptying_is_kept(opened: Any, qtbot: Any, idle: Any) -> None:
+    editor = new_note(opened, qtbot)
+    to_text(qtbot, editor)
+    type_text(qtbot, "Plan agreed")
+    saved(qtbot, editor, idle)
+    press(qtbot, Qt.Key.Key_A, CTRL)
+    press(qtbot, Qt.Key.Key_Delete)
+    assert editor.status.text() == EMPTY_STATE
+    press(qtbot, Qt.Key.Key_Z, CTRL)  # the deletion undone: the text is back
+    assert editor.text.toPlainText() == "Plan agreed"
+    assert editor.status.text() == "Saved"
+    press(qtbot, Qt.Key.Key_0, CTRL)
+    idle()
+    assert opened.session.reader.note(editor.note_id).text == "Plan agreed"
+    assert opened.session.reader.count_notes() == 150
+
+
 def test_the_window_undo_takes_over_when_the_text_has_nothing_left_to_undo(
         opened: Any, qtbot: Any, idle: Any) -> None:
     ev = opened.evidence

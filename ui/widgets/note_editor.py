@@ -49,6 +49,8 @@ AUTOSAVE_MS = 700
 ROLE_SOURCES = frozenset({SourceType.INTERVIEW, SourceType.OBSERVATION})
 #: Said while a saved note's text is empty.
 EMPTY_STATE = "Empty: leave it to delete the note"
+#: Said while the Time field cannot be read.
+BAD_TIME_STATE = "Time not saved"
 
 
 def now_stored() -> str:
@@ -344,6 +346,8 @@ class NoteEditor(QWidget):
             self._set_state("Empty")
         elif self.dirty:
             self._set_state("Editing")
+        elif self.status.text() in (EMPTY_STATE, BAD_TIME_STATE):
+            self._set_state("Saved" if self._saved and not self._is_new else "")
         self._timer.start()
 
     def _source_changed(self, *_: object) -> None:
@@ -437,7 +441,7 @@ class NoteEditor(QWidget):
     def _set_state(self, state: str) -> None:
         text = {"Saving…": "Saving…", "Saved": "Saved", "Not saved": "Not saved — will retry",
                 "Editing": "", "Empty": EMPTY_STATE,
-                "Bad time": "Time not saved"}.get(state, state)
+                "Bad time": BAD_TIME_STATE}.get(state, state)
         self.status.setText(text)
         colour = "#b3261e" if state in ("Not saved", "Bad time") else "palette(mid)"
         self.status.setStyleSheet(f"color: {colour};" if state else "")
