@@ -121,8 +121,9 @@ class Keyboard(QObject):
         for action, slot in ((undo_action, self.undo), (redo_action, self.redo)):
             action.triggered.disconnect()
             action.triggered.connect(lambda _c=False, s=slot: s())
-        stack.canUndoChanged.connect(self._update_undo)
-        stack.canRedoChanged.connect(self._update_undo)
+        for signal in (stack.canUndoChanged, stack.canRedoChanged, stack.undoTextChanged,
+                       stack.redoTextChanged):
+            signal.connect(self._update_undo)
         app = QApplication.instance()
         assert isinstance(app, QApplication)
         app.focusChanged.connect(self._focus_changed)
@@ -222,8 +223,15 @@ class Keyboard(QObject):
         undo_action, redo_action = self._actions
         try:
             mine = self._mine(focus)
-            undo_action.setEnabled(self._stack.canUndo() or (mine and can_undo(focus)))
-            redo_action.setEnabled(self._stack.canRedo() or (mine and can_redo(focus)))
+            field_undo, field_redo = mine and can_undo(focus), mine and can_redo(focus)
+            stack = self._stack
+            undo_action.setEnabled(stack.canUndo() or field_undo)
+            redo_action.setEnabled(stack.canRedo() or field_redo)
+            # Say what Undo will undo: the typing in the field, or the window's last change.
+            undo_action.setText("&Undo Typing" if field_undo else (
+                f"&Undo {stack.undoText()}" if stack.undoText() else "&Undo"))
+            redo_action.setText("&Redo Typing" if field_redo else (
+                f"&Redo {stack.redoText()}" if stack.redoText() else "&Redo"))
         except RuntimeError:  # the window is being destroyed
             return
 

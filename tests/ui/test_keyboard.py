@@ -127,10 +127,13 @@ def test_the_edit_menu_undo_acts_on_the_text_first(opened: Any, qtbot: Any, idle
     type_text(qtbot, "one two")
     qtbot.waitUntil(lambda: editor.status.text() == "Saved", timeout=4000)
     idle()
+    assert opened.undo_action.text() == "&Undo Typing"
     opened.undo_action.trigger()
     assert editor.text.toPlainText() == "one "
     opened.redo_action.trigger()
     assert editor.text.toPlainText() == "one two"
+    opened.evidence.notes_view.setFocus()  # out of the field: the window's last change
+    assert opened.undo_action.text().startswith("&Undo New note")
 
 
 def test_placeholders_look_like_placeholders(opened: Any, qtbot: Any) -> None:

@@ -240,6 +240,16 @@ def test_a_time_that_cannot_be_read_is_outlined_explained_and_never_saved(
                     == "2009-02-28T10:00", timeout=4000)
 
 
+def test_a_time_in_the_future_is_saved_with_a_warning(opened: Any, qtbot: Any) -> None:
+    editor = new_note(opened, qtbot)
+    press(qtbot, Qt.Key.Key_Tab)
+    press(qtbot, Qt.Key.Key_Tab)
+    type_text(qtbot, "24 Jun 2099 10:30")
+    assert editor.when.hint.text() == "⚠ Wed 24 Jun 2099 10:30: in the future"
+    assert editor.when.stored_value() == "2099-06-24T10:30"
+    assert editor.when.styleSheet() == ""
+
+
 def test_a_disabled_time_field_is_empty(opened: Any) -> None:
     editor = opened.evidence.editor
     assert editor.note_id is None

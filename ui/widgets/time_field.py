@@ -17,6 +17,8 @@ from PySide6.QtWidgets import QLabel, QLineEdit, QWidget
 
 from fieldwork.when import EXAMPLES, BadTime, described, from_stored, parse_when, shown, stored
 
+#: A time later than now by more than this is shown with a warning (it is still saved).
+FUTURE_SLACK = dt.timedelta(hours=1)
 PLACEHOLDER = "e.g. 24 Jun 2009 10:30, 10:30 or yesterday 14:00"
 INVALID_STYLE = "QLineEdit { border: 2px solid #b3261e; border-radius: 3px; padding: 1px; }"
 FORMS_TIP = ("Type a date and time, day first: " + ", ".join(EXAMPLES)
@@ -107,8 +109,12 @@ class TimeField(QLineEdit):
             self.setAccessibleDescription(self._problem)
             return
         self.setStyleSheet("")
-        self.hint.setStyleSheet("color: palette(mid);")
-        self.hint.setText(described(self._value) if self._value and enabled else "")
+        future = self._value is not None and self._value > self._now() + FUTURE_SLACK
+        self.hint.setStyleSheet("color: #8a5a00;" if future else "color: palette(mid);")
+        text = described(self._value) if self._value and enabled else ""
+        if text and future:
+            text = f"⚠ {text}: in the future"
+        self.hint.setText(text)
         self.hint.setToolTip(FORMS_TIP)
         self.setToolTip(FORMS_TIP)
         self.setAccessibleDescription("")
