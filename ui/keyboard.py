@@ -40,6 +40,7 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QMenu,
     QPlainTextEdit,
+    QTabWidget,
     QTextEdit,
     QWidget,
 )
@@ -129,8 +130,13 @@ class Keyboard(QObject):
         app.focusChanged.connect(self._focus_changed)
         lighter_placeholders(app)
         mark_placeholders(window)
+        # Pages are built after the window (and some fields with a file): mark them as they
+        # come, and whenever a page is shown.
         session_opened.connect(lambda: QTimer.singleShot(0, self._mark_later))
         QTimer.singleShot(0, self._mark_later)
+        pages = window.findChild(QTabWidget, "pages")
+        if pages is not None:
+            pages.currentChanged.connect(lambda _i: self._mark_later())
 
     def _mark_later(self) -> None:
         mark_placeholders(self.window)

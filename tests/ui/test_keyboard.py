@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QGuiApplication, QKeySequence, QPalette
-from PySide6.QtWidgets import QApplication, QLineEdit
+from PySide6.QtWidgets import QApplication, QLineEdit, QPlainTextEdit
 
 from tests.ui.letter_helpers import show_letter
 from tests.ui.test_typing import CTRL, focused, new_note, press, to_text, type_text, when_modal
@@ -147,3 +147,12 @@ def test_placeholders_look_like_placeholders(opened: Any, qtbot: Any) -> None:
     type_text(qtbot, "BR")
     assert not editor.subject.font().italic()
     assert editor.text.font().italic()  # still empty
+    # The Letter page's fields too, once it is shown (Ctrl+3).
+    press(qtbot, Qt.Key.Key_3, CTRL)
+    form = opened.letter.workspace.form
+    fields = [w for w in form.findChildren(QLineEdit) + form.findChildren(QPlainTextEdit)
+              if w.placeholderText()]
+    assert fields
+    for w in fields:
+        empty = not (w.text() if isinstance(w, QLineEdit) else w.toPlainText())
+        assert w.font().italic() == empty, w.placeholderText()
