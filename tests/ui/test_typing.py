@@ -310,6 +310,20 @@ def test_a_new_note_starts_with_the_source_last_chosen_for_a_new_note(
     editor = new_note(opened, qtbot)
     assert editor.source.currentData() == SourceType.INTERVIEW.value
     assert settings.q.value("notes/new_source") == SourceType.INTERVIEW.value
+    # Changed after the new note was first saved: still the new note's source.
+    to_text(qtbot, editor)
+    type_text(qtbot, "Rota seen.")
+    saved(qtbot, editor, idle)
+    for _ in range(3):
+        press(qtbot, Qt.Key.Key_Tab, Qt.KeyboardModifier.ShiftModifier)
+    assert focused() is editor.source
+    qtbot.keyClicks(editor.source, "Supervision")
+    assert settings.q.value("notes/new_source") == SourceType.SUPERVISION_FILE.value
+    # Changing the source of a note that was not started here is not remembered.
+    _select_note_with_source(opened, SourceType.MANAGEMENT_INFORMATION)
+    opened.evidence.editor.source.setFocus()
+    qtbot.keyClicks(opened.evidence.editor.source, "Case")
+    assert settings.q.value("notes/new_source") == SourceType.SUPERVISION_FILE.value
 
 
 def test_the_heading_follows_the_saved_state(opened: Any, qtbot: Any, idle: Any) -> None:

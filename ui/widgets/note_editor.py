@@ -89,6 +89,8 @@ class NoteEditor(QWidget):
         self._read_only = False
         self._query = ""
         self._author = ""
+        #: The note on screen was started here with Ctrl+N (its source is remembered).
+        self._fresh = False
 
         self.heading = QLabel("Select a note, or press Ctrl+N to write one.")
         self.heading.setObjectName("noteHeading")
@@ -214,6 +216,7 @@ class NoteEditor(QWidget):
             self.flush()
         self._note_id = note.id
         self._is_new = False
+        self._fresh = False
         self._saved = self._fields_of(note)
         self._fill(self._saved)
         self._author = author_name
@@ -228,6 +231,7 @@ class NoteEditor(QWidget):
         self.flush()
         self._note_id = note_id
         self._is_new = True
+        self._fresh = True
         fields = {
             "source": (source or SourceType.CASE_RECORD).value,
             "case_ref": None,
@@ -252,6 +256,7 @@ class NoteEditor(QWidget):
         self.flush()
         self._note_id = None
         self._is_new = False
+        self._fresh = False
         self._saved = {}
         self._fill({"source": SourceType.CASE_RECORD.value, "case_ref": None,
                     "subject_role": None, "observed_at": "", "text": ""})
@@ -359,7 +364,7 @@ class NoteEditor(QWidget):
         )
         self._completer.setModel(self._role_names if role else self._case_names)
         self.case_button.setVisible(not role)
-        if self._is_new and not self._loading:
+        if self._fresh and not self._loading and not self._read_only:
             self.new_source_chosen.emit(source.value)
         self._edited()
 
