@@ -118,6 +118,11 @@ def test_emptying_a_saved_note_deletes_it_on_leaving_and_ctrl_z_brings_it_back(
     idle()
     assert opened.session.reader.note(note_id).text == "Strategy meeting held"
     assert editor.status.text() == EMPTY_STATE
+    # Another program taking the focus (a case record to read) is not leaving the note.
+    editor.text.clearFocus()
+    idle()
+    assert opened.session.reader.count_notes() == 150
+    editor.text.setFocus()
     # Leaving the emptied note (Ctrl+0: the notes list) deletes it, undoably, and says so.
     press(qtbot, Qt.Key.Key_0, CTRL)
     assert focused() is opened.evidence.notes_view

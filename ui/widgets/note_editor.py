@@ -376,7 +376,9 @@ class NoteEditor(QWidget):
     def _focus_changed(self, old: QWidget | None, new: QWidget | None) -> None:
         leaving = new is None or not self.isAncestorOf(new)
         if old is not None and self.isAncestorOf(old) and leaving:
-            self.flush(leaving=True)
+            # Focus gone to another program (new is None) is not leaving the note: an
+            # emptied note waits for the inspector to come back and type.
+            self.flush(leaving=new is not None)
 
     def flush(self, *, leaving: bool = True) -> None:
         """Save now if anything changed since the last save. A saved note emptied of its
