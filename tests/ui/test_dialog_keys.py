@@ -186,3 +186,14 @@ def test_team_folder_dialog_enter_chooses_a_folder_while_there_is_none_and_esc_c
     assert len(asked) == 1
     key(qtbot, dialog, Qt.Key.Key_Escape)
     assert not dialog.isVisible()
+
+
+@pytest.mark.parametrize(("k", "expected"), [(Qt.Key.Key_Return, True),
+                                             (Qt.Key.Key_Escape, False)])
+def test_reopen_for_reissue_enter_reopens_and_esc_cancels(qtbot: Any, k: Qt.Key,
+                                                          expected: bool) -> None:
+    from ui.letter.dialogs import confirm_reopen
+
+    seen = when_modal(qtbot, lambda d: qtbot.keyClick(d.focusWidget() or d, k))
+    assert confirm_reopen(None, "Issued on 1 July 2009", "ab" * 32) is expected
+    assert seen == ["QMessageBox"]

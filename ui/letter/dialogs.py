@@ -113,6 +113,8 @@ def confirm_reopen(parent: QWidget | None, what: str, sha256: str) -> bool:
         f"{what}, sha256 {sha256[:16]}…. That issue stays on record in the inspection file. "
         "The letter goes back to draft so that it can be changed, and must be issued again.")
     reopen = box.addButton("Reopen", QMessageBox.ButtonRole.AcceptRole)
-    box.addButton(QMessageBox.StandardButton.Cancel)
+    cancel = box.addButton(QMessageBox.StandardButton.Cancel)
+    box.setDefaultButton(reopen)  # Enter reopens (the user chose Reopen…); Esc cancels
+    box.setEscapeButton(cancel)
     exec_dialog(box)
     return box.clickedButton() is reopen
