@@ -30,6 +30,7 @@ from ui.dialogs.about import show_about
 from ui.evidence import EvidencePage
 from ui.files import Files
 from ui.host import MenuName, MenuPlace
+from ui.keyboard import Keyboard
 from ui.operations import CoreOp, Op, TaskManager, changes_of
 from ui.readonly import ReadOnlyMode
 from ui.session import Overview, Session
@@ -80,6 +81,9 @@ class MainWindow(QMainWindow):
         self.setWindowTitle("Fieldwork")
         self._build()
         self._build_actions()
+        # Shortcuts wherever focus is; the Edit menu acts on the focused field.
+        self.keyboard = Keyboard(self, self._menus["edit"], self.undo_action, self.redo_action,
+                                 self.undo_stack, self.undo, self.redo, self.session_opened)
         self.read_only = ReadOnlyMode(self, self)
         self.watcher = ChangeWatcher(self, self)
         self.watcher.holder_left.connect(self.read_only.holder_left)

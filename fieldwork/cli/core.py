@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import datetime as dt
 import os
 import sys
 from collections.abc import Iterator
@@ -116,7 +117,9 @@ def _note_options(p: argparse.ArgumentParser, *, required: bool) -> None:
     )
     p.add_argument("--case", dest="case_ref", help="the authority's case reference")
     p.add_argument("--role", dest="subject_role", help="the staff role, for an interview")
-    p.add_argument("--at", dest="observed_at", help="when (ISO 8601; default now)")
+    p.add_argument("--at", dest="observed_at",
+                   help="when: '24 Jun 2009 10:30', '24/06/2009 10:30', '10:30' (today), "
+                        "'yesterday 14:00' or ISO 8601 (default now)")
     p.add_argument("--text", required=required)
     p.add_argument("--finding", dest="findings", action="append", metavar="FINDING_ID",
                    help="tag to this finding (repeatable)")
@@ -168,7 +171,16 @@ def _given(args: argparse.Namespace, *names: str) -> dict[str, Any]:
     return {n: getattr(args, n) for n in names if getattr(args, n, None) is not None}
 
 
+def _read_time(args: argparse.Namespace) -> None:
+    """``--at`` as typed, read as the app's Time field reads it (before the file opens)."""
+    if args.observed_at is not None:
+        from fieldwork.when import parse_when, stored
+
+        args.observed_at = stored(parse_when(args.observed_at, dt.datetime.now()))
+
+
 def cmd_note_add(args: argparse.Namespace) -> int:
+    _read_time(args)
     with opened(args.file) as store:
         changes = store.add_note(
             author=args.author,
@@ -179,6 +191,7 @@ def cmd_note_add(args: argparse.Namespace) -> int:
 
 
 def cmd_note_edit(args: argparse.Namespace) -> int:
+    _read_time(args)
     with opened(args.file) as store:
         by = store.inspector(args.by).id if args.by else None
         changes = store.edit_note(

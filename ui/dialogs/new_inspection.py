@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
 )
 
 from fieldwork.model import Role
+from ui.dialogs.keys import main_button
 from ui.session import DEFAULT_TEMPLATE, NewInspection, template_names
 
 
@@ -103,6 +104,7 @@ class NewInspectionDialog(QDialog):
             QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
         )
         self.buttons.button(QDialogButtonBox.StandardButton.Ok).setText("Create")
+        main_button(self, self.buttons.button(QDialogButtonBox.StandardButton.Ok))
         layout = QVBoxLayout(self)
         layout.addLayout(form)
         layout.addWidget(self.problem)

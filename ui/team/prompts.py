@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
 )
 
 from fieldwork.model import Inspector, Role
+from ui.dialogs.keys import main_button
 
 PACK_FILTER = "Team packs (*.fwpack)"
 INSPECTION_FILTER = "Inspections (*.fieldwork)"
@@ -61,6 +62,7 @@ class PassphraseDialog(QDialog):
             QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
         self.buttons.accepted.connect(self.accept)
         self.buttons.rejected.connect(self.reject)
+        main_button(self, self.buttons.button(QDialogButtonBox.StandardButton.Ok))
         layout = QVBoxLayout(self)
         layout.addWidget(intro)
         layout.addLayout(form)
