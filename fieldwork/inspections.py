@@ -76,8 +76,9 @@ class NewInspection:
         return fields
 
 
-def create_inspection(spec: NewInspection) -> Path:
-    """Create the file (whole or not at all), add the team and record who I am.
+def create_inspection(spec: NewInspection, *, passphrase: str | None = None) -> Path:
+    """Create the file (whole or not at all; encrypted from the start with ``passphrase``),
+    add the team and record who I am.
 
     :raises InvalidValue: ``spec`` fails :meth:`NewInspection.check`, the template is
         unknown, or the file exists already
@@ -88,7 +89,7 @@ def create_inspection(spec: NewInspection) -> Path:
     spec.check()
     load_template(spec.template)  # an unknown template is refused before any file is made
     fields = spec.fields()
-    store = Store.create(spec.path, inspection=fields)
+    store = Store.create(spec.path, inspection=fields, passphrase=passphrase)
     try:
         me_id = ""
         for name, role in spec.team:

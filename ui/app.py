@@ -73,9 +73,19 @@ def _excepthook(
 ) -> None:
     """A bug: say so plainly, keep the details in a crash report, and keep the app (and the
     typed text) alive."""
-    from fieldwork.crash import excepthook_report
+    from fieldwork.crash import format_exception, write_report
+    from ui.session import secrets
 
-    text, report = excepthook_report(kind, value, tb, program="fieldwork gui (the app)")
+    # An open encrypted file's passphrase never goes into the report or onto the screen.
+    hidden = secrets()
+    if value.__traceback__ is None and tb is not None:
+        value = value.with_traceback(tb)
+    text = format_exception(value, hidden)
+    report = None
+    try:
+        report = write_report(value, program="fieldwork gui (the app)", secrets=hidden)
+    except OSError as err:
+        print(f"no crash report could be written: {err}", file=sys.stderr)
     print(text, file=sys.stderr)
     if report is not None:
         print(f"a crash report was written to {report}", file=sys.stderr)

@@ -32,6 +32,7 @@ from ui.files import Files
 from ui.host import MenuName, MenuPlace
 from ui.operations import CoreOp, Op, TaskManager, changes_of
 from ui.readonly import ReadOnlyMode
+from ui.security import install_security
 from ui.session import Overview, Session
 from ui.settings import Settings
 from ui.watch import ChangeWatcher
@@ -84,6 +85,7 @@ class MainWindow(QMainWindow):
         self.watcher = ChangeWatcher(self, self)
         self.watcher.holder_left.connect(self.read_only.holder_left)
         self.files = Files(self)
+        self.security = install_security(self)
         self._evidence = EvidencePage(self)
         self._evidence.overview_applied.connect(self._show_title)
         self._evidence.overview_applied.connect(self.overview_applied)
