@@ -340,10 +340,9 @@ def template_names() -> list[tuple[str, str]]:
 def create_inspection(spec: NewInspection, *, passphrase: str | None = None) -> Session:
     """Create the file (:func:`fieldwork.inspections.create_inspection`; encrypted from
     the start with ``passphrase``), then open it (run on the worker)."""
-    if passphrase is None:
-        return open_session(inspections.create_inspection(spec))
-    return open_session(inspections.create_inspection(spec, passphrase=passphrase),
-                        passphrase=passphrase)
+    if passphrase is not None:
+        spec = replace(spec, passphrase=passphrase)
+    return open_session(inspections.create_inspection(spec), passphrase=spec.passphrase)
 
 
 def sample_file() -> Path:

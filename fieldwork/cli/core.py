@@ -29,6 +29,8 @@ def add_commands(sub: Any) -> None:
     p = sub.add_parser("import", help="import interchange JSON (creates the file if missing)")
     p.add_argument("file", help="the inspection file, F.fieldwork")
     p.add_argument("json", help="the interchange JSON to read")
+    p.add_argument("--encrypt", action="store_true",
+                   help="make the new file encrypted, with the passphrase in --passphrase-file")
     p.set_defaults(handler=cmd_import)
 
     p = sub.add_parser("export", help="export the inspection as interchange JSON")
@@ -123,13 +125,29 @@ def _note_options(p: argparse.ArgumentParser, *, required: bool) -> None:
 def cmd_import(args: argparse.Namespace) -> int:
     from fieldwork.interchange import import_file
 
-    store, changes = import_file(args.file, args.json)
+    store, changes = import_file(args.file, args.json, encrypt_with=encrypt_with(args))
     store.close()
     print(
         f"imported into {args.file}: {len(changes.notes)} notes, {len(changes.findings)} "
         f"findings, {len(changes.cases)} cases, {len(changes.inspectors)} inspectors"
     )
     return 0
+
+
+def encrypt_with(args: argparse.Namespace) -> str | None:
+    """The passphrase to encrypt a new file with (``--encrypt``), or None.
+
+    :raises InvalidValue: ``--encrypt`` without a passphrase, or to a file that exists
+    """
+    from fieldwork.cli.encryption import file_passphrase
+    from fieldwork.errors import InvalidValue
+
+    if not getattr(args, "encrypt", False):
+        return None
+    if Path(args.file).exists():
+        raise InvalidValue(f"{args.file}: exists already; --encrypt makes a new file "
+                           "(encrypt this one with 'fieldwork encrypt')")
+    return file_passphrase(args, required=True)
 
 
 def cmd_export(args: argparse.Namespace) -> int:

@@ -26,6 +26,8 @@ def add_commands(sub: Any) -> None:
     p.add_argument("--template", help="the letter template (default: ucra-2009)")
     p.add_argument("--first-day", help="the first day of fieldwork, YYYY-MM-DD (default: today)")
     p.add_argument("--last-day", help="the last day of fieldwork (default: the first day)")
+    p.add_argument("--encrypt", action="store_true",
+                   help="make the file encrypted, with the passphrase in --passphrase-file")
     p.set_defaults(handler=cmd_new)
 
     p = sub.add_parser("copy", help="save a copy of an inspection file, with its own identity "
@@ -47,6 +49,7 @@ def _day(text: str | None, what: str, default: dt.date) -> dt.date:
 
 
 def cmd_new(args: argparse.Namespace) -> int:
+    from fieldwork.cli.core import encrypt_with
     from fieldwork.inspections import DEFAULT_TEMPLATE, NewInspection, create_inspection
 
     first = _day(args.first_day, "--first-day", dt.date.today())
@@ -61,6 +64,7 @@ def cmd_new(args: argparse.Namespace) -> int:
         last_day=last,
         team=[(args.lead, Role.LEAD), *((name, Role.TEAM) for name in args.team)],
         me=args.me if args.me is not None else args.lead,
+        passphrase=encrypt_with(args),
     )
     create_inspection(spec)
     count = len(spec.names())
