@@ -101,7 +101,7 @@ class RetentionNotDue(FieldworkError):
     "The inspection's retention date has not come yet (``--now`` retires it anyway)."
 
 
-class Retired(FieldworkError):
+class Retired(ReadOnly):
     """The inspection was retired: its evidence is gone, only the issued letter is kept, so
     it makes no packs and takes no merges or edits."""
 

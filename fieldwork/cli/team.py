@@ -96,14 +96,19 @@ def cmd_merge(args: argparse.Namespace) -> int:
 
 
 def cmd_sync(args: argparse.Namespace) -> int:
+    import os
+
+    from fieldwork.cli.encryption import ENV
     from fieldwork.packs.sync import sync
 
-    if Path(args.passphrase_file).resolve().is_relative_to(Path(args.folder).resolve()):
-        raise InvalidValue(
-            f"{args.passphrase_file}: the passphrase file is inside the team folder, which the "
-            "sync engine copies to every member's machine (and perhaps a cloud): keep it "
-            "elsewhere"
-        )
+    own = getattr(args, "file_passphrase_file", None) or os.environ.get(ENV) or None
+    for secret in (args.passphrase_file, own):
+        if secret and Path(secret).resolve().is_relative_to(Path(args.folder).resolve()):
+            raise InvalidValue(
+                f"{secret}: the passphrase file is inside the team folder, which the sync "
+                "engine copies to every member's machine (and perhaps a cloud): keep it "
+                "elsewhere"
+            )
     passphrase = read_passphrase(args.passphrase_file)
     with opened(args.file) as store:
         report = sync(store, args.folder, passphrase)

@@ -75,7 +75,7 @@ from fieldwork.files import ProtectedFile
 from fieldwork.model import Changes
 from fieldwork.packs import container, snapshot
 from fieldwork.packs.conflicts import count_conflicts
-from fieldwork.packs.export import PackInfo, check_new_passphrase, export_pack
+from fieldwork.packs.export import PackInfo, check_new_passphrase, export_pack, refuse_retired
 from fieldwork.packs.merge import (
     CheckedPack,
     Indexes,
@@ -243,6 +243,7 @@ def prepare(store: Store, folder: str | os.PathLike[str], passphrase: str, *,
 
     :raises: as for :func:`sync`
     """
+    refuse_retired(store)
     if not store.writable:
         raise ReadOnly(
             f"{store.path}: {store.read_only_reason}, and a sync must write to it (the "

@@ -26,7 +26,7 @@ from pathlib import Path
 from typing import Any, Concatenate, ParamSpec, TypeVar
 
 from fieldwork import files
-from fieldwork.errors import FieldworkError, InvalidValue, ReadOnly
+from fieldwork.errors import FieldworkError, InvalidValue, ReadOnly, Retired
 from fieldwork.letterstate import check_not_frozen
 from fieldwork.model import (
     CaseKind,
@@ -39,7 +39,7 @@ from fieldwork.model import (
     SearchHit,
     SourceType,
 )
-from fieldwork.store import cipher, opening, ordering
+from fieldwork.store import cipher, opening, ordering, retiring
 from fieldwork.store import rows as R
 from fieldwork.store.bulk import Bulk
 from fieldwork.store.db import remove_database, translated
@@ -120,6 +120,7 @@ class Store:
             row["key"]: row["value"] for row in conn.execute("SELECT key, value FROM meta")
         }
         self.actor: str = self._meta.get("me", "")
+        self._mark_retired()
         #: The parts (see the module's documentation).
         self.queries = Queries(conn)
         self.index = SearchIndex(conn, key)
@@ -252,7 +253,10 @@ class Store:
             raise
 
     def require_writable(self) -> None:
-        """:raises ReadOnly: the file is open read-only (saying why)"""
+        """:raises ReadOnly: the file is open read-only (saying why)
+        :raises Retired: the inspection was retired (a kind of ReadOnly)"""
+        if self.retired:
+            raise Retired(f"{self.path}: {self.read_only_reason}; nothing was changed")
         if not self.writable:
             raise ReadOnly(f"{self.path}: {self.read_only_reason}; nothing was changed")
 
@@ -633,6 +637,32 @@ class Store:
     issues = _offered("letter_issues", LetterIssues.all)
     latest_issue = _offered("letter_issues", LetterIssues.latest)
     issued_pdf = _offered("letter_issues", LetterIssues.pdf)
+
+    # -------------------------------------------------------------- retirement
+    @property
+    def retired(self) -> bool:
+        """Whether the inspection was retired (:mod:`fieldwork.retention`): its evidence
+        is gone, and the file is read-only."""
+        return retiring.RETIRED_AT in self._meta
+
+    def _mark_retired(self) -> None:
+        if self.retired:
+            self.writable = False
+            self._read_only_reason = (
+                f"the inspection was retired on {self._meta[retiring.RETIRED_AT][:10]}; "
+                "only its issued letter is kept")
+
+    def retire_evidence(self, record: dict[str, str]) -> None:
+        """Remove the evidence for good and record the retirement (the settings in
+        ``record``); see :mod:`.retiring`. Called by :func:`fieldwork.retention.retire`,
+        which decides whether it may be."""
+        self.require_writable()
+        retiring.wipe(self, self._conn, record)
+        self._meta.update(record)
+        for key in retiring.WIPED_META:
+            self._meta.pop(key, None)
+        self.queries.findings_changed()
+        self._mark_retired()
 
     # -------------------------------------------------------------- whole file
     def backup(self, target: str | os.PathLike[str], *, replace: bool = False) -> None:
