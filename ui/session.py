@@ -52,6 +52,8 @@ class Session:
     passphrase: str | None = field(default=None, repr=False)
     #: The encrypted file's keychain name (:func:`ui.security.keychain.file_identity`).
     key_id: str | None = None
+    #: ``retired on <date> by <name>``, once the inspection is retired (then read-only).
+    retired: str | None = None
     _writer_closed: bool = False
 
     def __post_init__(self) -> None:
@@ -156,9 +158,8 @@ def open_session(path: Path, *, read_only: bool = False,
 
     :raises fieldwork.lock.AlreadyOpen: another app or window has the file open for writing
     """
-    from fieldwork.encryption import is_encrypted
-
     from fieldwork import files
+    from fieldwork.encryption import is_encrypted
     from fieldwork.errors import EncryptedFile, WrongPassphrase
     from fieldwork.store import Store
 
@@ -199,20 +200,20 @@ def open_session(path: Path, *, read_only: bool = False,
         held = None
     if not writer.writable:
         reason = reason or writer.read_only_reason or "the file cannot be written"
-    if writer.writable:
-        retired = _retired(writer)
-        if retired is not None:  # only the issued letter is left: nothing to write
-            reader.close()
-            writer.close()
-            if held is not None:
-                held.release()
-            session = open_session(path, read_only=True, passphrase=passphrase, key_id=key_id)
-            session.read_only_reason = f"this inspection was {retired}; only its issued " \
-                "letter is kept"
-            return session
+    retired = _retired(writer)
+    if retired is not None and writer.writable:
+        # Only the issued letter is left: nothing to write, no lock to hold.
+        reader.close()
+        writer.close()
+        if held is not None:
+            held.release()
+        return open_session(path, read_only=True, passphrase=passphrase, key_id=key_id)
+    if retired is not None:
+        reason = f"this inspection was {retired}; only its issued letter is kept"
     session = Session(path=path, writer=writer, reader=reader, lock=held,
                       read_only_reason=reason, holder=holder if read_only else None,
-                      passphrase=passphrase, key_id=key_id if passphrase else None)
+                      passphrase=passphrase, key_id=key_id if passphrase else None,
+                      retired=retired)
     try:
         from ui.models.notes import PAGE_SIZE
 
@@ -231,7 +232,6 @@ def open_session(path: Path, *, read_only: bool = False,
 def _retired(store: Store) -> str | None:
     """``retired on 3 December 2026 by Alison Whitcombe``, if the inspection is retired."""
     from fieldwork.retention import retired_record
-
     from ui.security.retention import retired_text
 
     record = retired_record(store)

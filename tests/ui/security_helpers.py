@@ -32,13 +32,13 @@ class MemoryKeyring(KeyringBackend):
         self.items.pop((service, username), None)
 
 
-def file_menu_key(qtbot: Any, window: Any, key: Qt.Key) -> None:
-    """Alt (the menu bar takes the keys), F, then the entry's underlined letter."""
+def file_menu_key(qtbot: Any, window: Any, key: Qt.Key, menu: Qt.Key = Qt.Key.Key_F) -> None:
+    """Alt (the menu bar takes the keys), F (or ``menu``), then the entry's letter."""
     window.activateWindow()
     qtbot.waitUntil(window.isActiveWindow)
     focus = QApplication.focusWidget() or window
     qtbot.keyClick(focus, Qt.Key.Key_Alt)
-    qtbot.keyClick(window.menuBar(), Qt.Key.Key_F)
+    qtbot.keyClick(window.menuBar(), menu)
     qtbot.waitUntil(lambda: isinstance(QApplication.activePopupWidget(), QMenu))
     menu = QApplication.activePopupWidget()
     qtbot.keyClick(menu, key)

@@ -22,8 +22,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-#: The shortest passphrase that may encrypt a file (as for team packs).
-MIN_LENGTH = 12
+from fieldwork.encryption import MIN_PASSPHRASE
+
+#: The shortest passphrase that may encrypt a file (the core's rule, as for team packs).
+MIN_LENGTH = MIN_PASSPHRASE
 PROBLEM_STYLE = "color: #a01010;"
 FORGOTTEN = ("If the passphrase is forgotten, the inspection cannot be opened again by "
              "anyone: there is no way to recover it. Keep it somewhere safe.")

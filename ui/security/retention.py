@@ -17,7 +17,7 @@ import datetime as dt
 import getpass
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject
 from PySide6.QtGui import QAction
@@ -27,6 +27,7 @@ from ui.operations import Op
 from ui.security.offline import ClosedWork
 
 if TYPE_CHECKING:
+    from fieldwork.retention import RetiredRecord
     from fieldwork.store import Store
     from ui.security.install import SecurityHost
 
@@ -43,7 +44,7 @@ class RetentionState:
     #: The date the evidence is kept until (None before the letter is issued).
     until: dt.date | None
     #: The core's record of the retirement, once retired.
-    retired: Any = None
+    retired: RetiredRecord | None = None
 
 
 def load_state(store: Store) -> RetentionState:
@@ -57,26 +58,19 @@ def long_date(day: dt.date) -> str:
     return f"{day.day} {day:%B %Y}"
 
 
-def retired_text(record: Any) -> str:
+def retired_text(record: RetiredRecord) -> str:
     """``retired on 3 December 2026 by Alison Whitcombe``."""
-    when = getattr(record, "at", None) or getattr(record, "retired_at", None)
-    who = getattr(record, "by", "") or ""
     text = "retired"
-    if when:
-        try:
-            day = dt.datetime.fromisoformat(str(when)).date()
-            text += f" on {long_date(day)}"
-        except ValueError:
-            text += f" on {when}"
-    if who:
-        text += f" by {who}"
-    return text
+    try:
+        text += f" on {long_date(dt.datetime.fromisoformat(record.at).date())}"
+    except ValueError:
+        text += f" on {record.at}"
+    return text + (f" by {record.by}" if record.by else "")
 
 
-def _retire(path: Path, passphrase: str | None, by: str, now: bool) -> Any:
+def _retire(path: Path, passphrase: str | None, by: str, now: bool) -> RetiredRecord:
     """Run on the worker, with the file closed and its lock file held."""
     from fieldwork.retention import retire
-
     from fieldwork.store import Store
 
     store = Store.open(path, passphrase=passphrase)
@@ -165,7 +159,7 @@ class Retention(QObject):
         by = ov.me.name if ov is not None and ov.me is not None else getpass.getuser()
         path, passphrase, key_id = session.path, session.passphrase, session.key_id
 
-        def done(_record: Any) -> None:
+        def done(_record: RetiredRecord) -> None:
             host.statusBar().showMessage(
                 f"Retired {path.name}: the evidence is removed, the issued letter kept.", 8000)
 

@@ -134,6 +134,11 @@ class TeamActions(QObject):
         session = host.session
         if session is None:
             return
+        if session.retired:
+            host.statusBar().showMessage(
+                f"No pack: this inspection was {session.retired}, and a retired copy makes "
+                "no packs.", 10000)
+            return
         host.flush()
         if passphrase is None:
             passphrase = prompts.ask_passphrase(
