@@ -177,6 +177,8 @@ def test_lock_now_from_the_keyboard(opened: Any, qtbot: Any) -> None:
     qtbot.keyClick(opened.evidence.notes_view, Qt.Key.Key_L,
                    Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier)
     dialog = lock_dialog(opened, qtbot)
+    assert dialog.intro.text().startswith("Fieldwork was locked. sample.fieldwork is not "
+                                          "encrypted")
     qtbot.keyClick(dialog.ok, Qt.Key.Key_Return)
     qtbot.waitUntil(lambda: not opened.security.lock_screen.locked)
 

@@ -7,8 +7,17 @@ is said in the dialog, the text stays selected for typing again, and nothing els
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QCloseEvent, QIcon, QKeyEvent
+from PySide6.QtCore import QPointF, QRectF, Qt, Signal
+from PySide6.QtGui import (
+    QCloseEvent,
+    QColor,
+    QIcon,
+    QKeyEvent,
+    QPainter,
+    QPalette,
+    QPen,
+    QPixmap,
+)
 from PySide6.QtWidgets import (
     QCheckBox,
     QDialog,
@@ -17,7 +26,6 @@ from PySide6.QtWidgets import (
     QLabel,
     QLineEdit,
     QPushButton,
-    QStyle,
     QVBoxLayout,
     QWidget,
 )
@@ -85,6 +93,7 @@ class UnlockDialog(QDialog):
         self.cancel: QPushButton = self.buttons.addButton(
             close_text or "Cancel", QDialogButtonBox.ButtonRole.RejectRole)
         self.cancel.setObjectName("closeFileButton" if close_text else "cancelButton")
+        self.cancel.setAutoDefault(False)
         self.buttons.accepted.connect(self._submit)
         self.buttons.rejected.connect(self.reject)
         self._closable = not close_text
@@ -126,6 +135,7 @@ class UnlockDialog(QDialog):
         self.busy(False)
         self.problem.setText(message)
         self.problem.show()
+        self.adjustSize()
         self.passphrase.setFocus()
         self.passphrase.selectAll()
 
@@ -227,11 +237,36 @@ class NewPassphraseDialog(QDialog):
 
 
 def lock_icon(widget: QWidget) -> QIcon:
-    """A padlock: the theme's, or Qt's own closest icon."""
+    """A padlock: the theme's, or one drawn here (Qt has none of its own)."""
     icon = QIcon.fromTheme("system-lock-screen", QIcon.fromTheme("changes-prevent"))
-    if icon.isNull():
-        icon = widget.style().standardIcon(QStyle.StandardPixmap.SP_MessageBoxWarning)
-    return icon
+    if not icon.isNull():
+        return icon
+    color = widget.palette().color(QPalette.ColorRole.WindowText)
+    drawn = QIcon()
+    for size in (16, 32, 64):
+        drawn.addPixmap(_padlock(size, color))
+    return drawn
+
+
+def _padlock(size: int, color: QColor) -> QPixmap:
+    pixmap = QPixmap(size, size)
+    pixmap.fill(Qt.GlobalColor.transparent)
+    p = QPainter(pixmap)
+    p.setRenderHint(QPainter.RenderHint.Antialiasing)
+    unit = size / 16
+    pen = QPen(color, max(1.0, 1.6 * unit))
+    p.setPen(pen)
+    p.setBrush(Qt.BrushStyle.NoBrush)
+    p.drawArc(QRectF(4.5 * unit, 1.5 * unit, 7 * unit, 9 * unit), 0, 180 * 16)
+    p.drawLine(QPointF(4.5 * unit, 6 * unit), QPointF(4.5 * unit, 7.5 * unit))
+    p.drawLine(QPointF(11.5 * unit, 6 * unit), QPointF(11.5 * unit, 7.5 * unit))
+    p.setPen(Qt.PenStyle.NoPen)
+    p.setBrush(color)
+    p.drawRoundedRect(QRectF(2.5 * unit, 7 * unit, 11 * unit, 8 * unit), unit, unit)
+    p.setBrush(Qt.GlobalColor.white)
+    p.drawEllipse(QPointF(8 * unit, 10.5 * unit), 1.2 * unit, 1.2 * unit)
+    p.end()
+    return pixmap
 
 
 __all__ = ["MIN_LENGTH", "NewPassphraseDialog", "UnlockDialog", "lock_icon"]

@@ -56,7 +56,7 @@ class Security:
         self.lock_action.setObjectName("lockNow")
         self.lock_action.setShortcut(QKeySequence(LOCK_SHORTCUT))
         self.lock_action.setStatusTip("Hide the inspection behind the lock screen now")
-        self.lock_action.triggered.connect(lambda _c=False: self.lock_screen.lock())
+        self.lock_action.triggered.connect(lambda _c=False: self.lock_screen.lock(idle=False))
         host.add_session_action(self.lock_action)
         self.settings_action = QAction("Lock When &Idle…", window)
         self.settings_action.setObjectName("lockWhenIdleSettings")

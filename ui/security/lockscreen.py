@@ -59,7 +59,8 @@ class Cover(QWidget):
                          palette.color(QPalette.ColorRole.Window).darker(115))
         self.setPalette(palette)
         layout = QVBoxLayout(self)
-        layout.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        layout.setAlignment(Qt.AlignmentFlag.AlignHCenter)
+        layout.addStretch(1)
         if main:
             icon = QLabel()
             icon.setPixmap(lock_icon(self).pixmap(64, 64))
@@ -72,6 +73,7 @@ class Cover(QWidget):
             text.setFont(font)
             layout.addWidget(icon)
             layout.addWidget(text)
+        layout.addStretch(3)  # above the dialog, which sits in the middle
         window.installEventFilter(self)
         self._fit()
         self.raise_()
@@ -153,8 +155,9 @@ class LockScreen(QObject):
         self._uncover()
 
     # ================================================================ locking
-    def lock(self) -> None:
-        """Save what is being typed, hide everything, and ask to go on."""
+    def lock(self, *, idle: bool = True) -> None:
+        """Save what is being typed, hide everything, and ask to go on (``idle``: because
+        nobody used the app for the set time; else the user asked)."""
         host = self.host
         session = host.session
         if self.locked or session is None:
@@ -174,23 +177,23 @@ class LockScreen(QObject):
         app = QApplication.instance()
         if app is not None:
             app.installEventFilter(self)
-        minutes = host.settings.idle_lock_seconds() / 60
-        why = (f"after {minutes:.0f} minute{'s' if round(minutes) != 1 else ''} without use"
-               if minutes >= 1 else "")
+        minutes = round(host.settings.idle_lock_seconds() / 60)
+        why = (f"after {minutes} minute{'s' if minutes != 1 else ''} without use"
+               if idle and minutes >= 1 else "")
         if state.encrypted:
             host.close_session()  # every connection closed, the lock file released
             dialog = UnlockDialog(
                 self.window, "Fieldwork Is Locked",
-                f"{state.path.name} was closed {why or 'when Fieldwork locked'}. "
+                f"{state.path.name} was closed {why or 'when Fieldwork was locked'}. "
                 "Type its passphrase to open it again.",
                 ok_text="&Unlock", close_text="&Close File")
             dialog.submitted.connect(self._unlock_encrypted)
         else:
             dialog = UnlockDialog(
                 self.window, "Fieldwork Is Locked",
-                f"Fieldwork locked {why or 'itself'}. {state.path.name} is not encrypted: "
-                "continue to show it again.", ok_text="&Continue", close_text="&Close File",
-                ask=False)
+                f"Fieldwork was locked{' ' + why if why else ''}. {state.path.name} is not "
+                "encrypted: continue to show it again.", ok_text="&Continue",
+                close_text="&Close File", ask=False)
             dialog.submitted.connect(lambda _t, _r: self._unlocked())
         dialog.setObjectName("lockDialog")
         dialog.rejected.connect(self._close_file)
