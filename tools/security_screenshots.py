@@ -98,7 +98,12 @@ def main(argv: list[str] | None = None) -> int:
         if not steps:
             return
         delay, step = steps.pop(0)
-        QTimer.singleShot(delay, lambda: (step(), run_next()))
+
+        def go() -> None:
+            step()
+            run_next()
+
+        QTimer.singleShot(delay, go)
 
     run_next()
     status = app.exec()
