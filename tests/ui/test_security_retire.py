@@ -131,6 +131,19 @@ def test_retire_before_the_date_needs_the_tick_then_keeps_only_the_letter(
     assert message.startswith("No pack: this inspection was retired on ")
     assert "\n" not in message
     assert not window.team.merge_action.isEnabled()
+    # The issued letter is still there to view, print and save.
+    qtbot.keyClick(window.evidence.notes_view, Qt.Key.Key_3,
+                   Qt.KeyboardModifier.ControlModifier)
+    ws = window.letter.workspace
+    assert window.pages.currentWidget() is ws
+    qtbot.waitUntil(lambda: ws.idle, timeout=20000)
+    assert ws.print_action.isEnabled() and ws.export_action.isEnabled()
+    assert window.letter.state_label.text() == "Letter: Issued"
+    saved = sample_file.with_name("letter.pdf")
+    ws.export_pdf(saved)
+    qtbot.waitUntil(lambda: saved.exists(), timeout=10000)
+    idle()
+    assert saved.read_bytes() == LETTER
 
 
 def test_an_encrypted_file_is_retired_and_opens_again_with_its_passphrase(
