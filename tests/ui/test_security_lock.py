@@ -215,3 +215,66 @@ def test_the_idle_time_is_changed_in_its_dialog(opened: Any, qtbot: Any) -> None
     assert not opened.security.lock_screen.idle.timer.isActive()
     del timer
     assert QApplication.activeModalWidget() is None
+
+
+def test_while_locked_the_team_folder_never_touches_the_closed_file(
+    encrypted_open: Any, qtbot: Any, idle: Any, tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from ui.team import folder_work
+
+    window = encrypted_open
+    window.settings.set_idle_lock_seconds(0)
+    window.security.lock_screen.settings_changed()
+    team = tmp_path / "team"
+    team.mkdir()
+    folder = window.team.folder
+    window.team.remember("the team passphrase 2009")
+    folder.action.trigger()
+    assert folder.dialog is not None
+    with qtbot.waitSignal(folder.synced, timeout=20000):
+        folder.dialog.choose(team)
+    idle()
+    assert folder.every.isActive()
+    calls: list[Path] = []
+    real = folder_work.prepare_sync
+
+    def recorded(path: Path, *args: Any, **kwargs: Any) -> Any:
+        calls.append(path)
+        return real(path, *args, **kwargs)
+
+    monkeypatch.setattr(folder_work, "prepare_sync", recorded)
+    window.activateWindow()
+    qtbot.waitUntil(window.isActiveWindow)
+    qtbot.keyClick(window.evidence.notes_view, Qt.Key.Key_L,
+                   Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier)
+    dialog = lock_dialog(window, qtbot)
+    idle()
+    assert window.session is None
+    assert not folder.every.isActive() and not folder.settle.isActive()
+    folder.every.timeout.emit()  # the minute comes round anyway
+    (team / "poke").write_text("a change in the folder")
+    qtbot.wait(400)
+    idle()
+    assert calls == []
+    with qtbot.waitSignal(folder.synced, timeout=20000):
+        qtbot.keyClicks(dialog.passphrase, PASSPHRASE)
+        qtbot.keyClick(dialog.passphrase, Qt.Key.Key_Return)
+    assert calls and calls[-1] == window.session.path  # syncing again once unlocked
+
+
+def test_every_window_of_the_app_is_covered(opened: Any, qtbot: Any) -> None:
+    from PySide6.QtWidgets import QLabel
+
+    other = QLabel("evidence in another window")
+    qtbot.add_widget(other)
+    other.show()
+    qtbot.waitExposed(other)
+    dialog = lock_dialog(opened, qtbot)
+    covers = opened.security.lock_screen.covers
+    assert {c.parentWidget() for c in covers} == {opened, other}
+    assert all(c.isVisible() and c.geometry() == c.parentWidget().rect() for c in covers)
+    qtbot.keyClick(dialog.ok, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: not opened.security.lock_screen.covers)
+    assert not any(c.isVisible() for c in other.findChildren(type(covers[0])))
+    assert other.isVisible()

@@ -209,7 +209,8 @@ class LockScreen(QObject):
         self.covers = [Cover(self.window, main=True)]
         for widget in QApplication.topLevelWidgets():
             if widget is not self.window and widget.isVisible() and widget.isWindow() \
-                    and not widget.windowFlags() & Qt.WindowType.Popup:
+                    and widget.windowType() not in (Qt.WindowType.Popup,
+                                                    Qt.WindowType.ToolTip):
                 self.covers.append(Cover(widget, main=False))
 
     def _uncover(self) -> None:
