@@ -110,3 +110,46 @@ def test_new_inspection_can_be_encrypted_from_the_start(
     with Store.open(target, passphrase=PASSPHRASE) as store:
         assert store.inspection().authority == "Test Borough"
     assert window.security.status.text == "Encrypted"
+
+
+def test_encrypting_a_file_another_program_has_open_is_refused_and_it_opens_again_plain(
+    opened: Any, qtbot: Any, idle: Any, errors_shown: list[tuple[str, str]]
+) -> None:
+    import subprocess
+    import sys
+
+    from fieldwork.encryption import is_encrypted
+
+    path = opened.session.path
+    holder = subprocess.Popen(
+        [sys.executable, "-c",
+         "import sqlite3, sys, time\n"
+         f"c = sqlite3.connect({str(path)!r})\n"
+         "c.execute('select count(*) from sqlite_master').fetchall()\n"
+         "print('open', flush=True)\n"
+         "time.sleep(60)\n"],
+        stdout=subprocess.PIPE, text=True)
+    try:
+        assert holder.stdout is not None and holder.stdout.readline().strip() == "open"
+
+        def answer(dialog: Any) -> None:
+            qtbot.keyClicks(dialog.passphrase, PASSPHRASE)
+            qtbot.keyClicks(dialog.again, PASSPHRASE)
+            qtbot.keyClick(dialog.again, Qt.Key.Key_Return)
+
+        timer = when_shown("newPassphraseDialog", answer)
+        file_menu_key(qtbot, opened, Qt.Key.Key_E)
+        qtbot.waitUntil(lambda: bool(errors_shown), timeout=20000)
+        qtbot.waitUntil(lambda: opened.session is not None, timeout=20000)
+        idle()
+        del timer
+    finally:
+        holder.kill()
+        holder.wait()
+        assert holder.stdout is not None
+        holder.stdout.close()
+    assert "another program has the file open" in " ".join(errors_shown[-1])
+    assert not is_encrypted(path)
+    assert not opened.session.encrypted and opened.session.writable
+    assert opened.session.writer.count_notes() == 149
+    assert opened.security.status.text == "Not encrypted"

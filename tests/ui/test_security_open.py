@@ -64,6 +64,9 @@ def test_an_encrypted_file_asks_for_its_passphrase_and_a_wrong_one_can_be_retype
     assert window.session is None
     assert dialog.passphrase.echoMode() == dialog.passphrase.EchoMode.Password
     assert not dialog.remember.isVisibleTo(dialog)  # no keychain on this machine
+    qtbot.keyClick(dialog.passphrase, Qt.Key.Key_Return)  # nothing typed: nothing tried
+    assert dialog.passphrase.isEnabled() and not dialog.ok.isEnabled()
+    assert not dialog.problem.isVisibleTo(dialog)
     type_passphrase(qtbot, dialog, "not the passphrase at all")
     qtbot.waitUntil(lambda: dialog.problem.isVisibleTo(dialog), timeout=10000)
     assert "does not open this inspection" in dialog.problem.text()
