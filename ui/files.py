@@ -223,6 +223,7 @@ class Files(QObject):
                 return
             spec = dialog.spec()
             passphrase = dialog.encryption.chosen()
+            dialog.deleteLater()  # with the passphrase typed in it
         self.host.flush()
         chosen = spec
         Op(self, lambda: create_inspection(chosen, passphrase=passphrase),

@@ -76,7 +76,7 @@ def test_an_encrypted_file_asks_for_its_passphrase_and_a_wrong_one_can_be_retype
     with qtbot.waitSignal(window.session_opened, timeout=10000):
         type_passphrase(qtbot, dialog, PASSPHRASE)
     idle()
-    assert not dialog.isVisible()
+    assert not dialog.isVisible() and dialog.passphrase.text() == ""  # not kept there
     session = window.session
     assert session.encrypted and session.passphrase == PASSPHRASE
     assert session.writable and session.writer.count_notes() == 149

@@ -147,6 +147,10 @@ class UnlockDialog(QDialog):
         else:
             self.reject()
 
+    def done(self, result: int) -> None:
+        self.passphrase.clear()  # not left in a hidden widget's memory
+        super().done(result)
+
     def keyPressEvent(self, event: QKeyEvent) -> None:
         if event.key() == Qt.Key.Key_Escape and not self._closable:
             event.accept()  # the lock screen stays until unlocked or the file is closed

@@ -28,7 +28,9 @@ def ask_new_passphrase(window: QWidget, name: str) -> str | None:
         window, "Encrypt This Inspection",
         f"Encrypt {name} with a passphrase. From now on it opens only with that "
         "passphrase, here and in any copy of the file. Packs made from it work as before.")
-    return dialog.value() if dialog.exec() else None
+    chosen = dialog.value() if dialog.exec() else None
+    dialog.deleteLater()  # the typed passphrase goes with it
+    return chosen
 
 
 def _encrypt(path: Path, passphrase: str) -> None:
