@@ -107,12 +107,20 @@ def main(argv: Sequence[str] | None = None) -> int:
     return int(status or 0)
 
 
+#: Commands that run on after their handler starts (the app, with threads of its own, in
+#: which the passphrase given would not be seen): they read it themselves if they want it
+#: (:func:`fieldwork.cli.encryption.file_passphrase`).
+_OWN_PASSPHRASE = frozenset({"gui"})
+
+
 def _run(args: argparse.Namespace) -> Any:
     """The command, with the inspection file passphrase it was given (if any) used by
     every file it opens."""
     from fieldwork.cli.encryption import file_passphrase
     from fieldwork.store.cipher import passphrase_given
 
+    if args.command in _OWN_PASSPHRASE:
+        return args.handler(args)
     with passphrase_given(file_passphrase(args)):
         return args.handler(args)
 

@@ -175,12 +175,15 @@ def connect_read_only(path: Path, key: FileKey | None = None
 
     :returns: the connection, and the work copy it reads (remove it after closing) or None
     """
-    conn = connect(path, read_only=True, key=key)
+    conn: sqlite3.Connection | None = None
     try:
+        # An encrypted file's connection is keyed as it is made, which may open it.
+        conn = connect(path, read_only=True, key=key)
         conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
         return conn, None
     except OPERATIONAL_ERRORS as err:
-        conn.close()
+        if conn is not None:
+            conn.close()
         # The -shm cannot be made (CANTOPEN), or is there but cannot be written to
         # rebuild (READONLY_RECOVERY, READONLY_CANTINIT): read without it, as below.
         if getattr(err, "sqlite_errorcode", 0) & 0xFF not in (_CANTOPEN, _READONLY):
@@ -306,8 +309,9 @@ def new_database(path: Path, kind: str, key: FileKey | None = None
     tmp = files.work_path(path, kind)
     try:
         files.create_private(tmp)
-        conn = (cipher_connect(str(tmp), key, uri_mode=False) if key is not None
-                else sqlite3.connect(str(tmp), check_same_thread=False))
+        with translated(path):
+            conn = (cipher_connect(str(tmp), key, uri_mode=False) if key is not None
+                    else sqlite3.connect(str(tmp), check_same_thread=False))
         try:
             with translated(path):
                 yield conn

@@ -68,7 +68,8 @@ def open_connection(
     if reason is None:
         files.sweep(path.parent)
         files.private_database(path)
-        conn = connect(path, key=file_key)
+        with translated(path), _keyed(path, file_key):
+            conn = connect(path, key=file_key)
     else:
         with translated(path), _keyed(path, file_key):
             conn, copy = connect_read_only(path, file_key)

@@ -192,3 +192,62 @@ def test_retire_from_the_command_line(tmp_path: Path, capsys: pytest.CaptureFixt
     assert (tmp_path / "l.pdf").read_bytes() == b"%PDF-1.4 the issued letter"
     assert main(["export", str(path), *key]) == 0
     capsys.readouterr()
+
+
+def test_encrypted_file_on_a_read_only_disk_reads_through_an_encrypted_copy(
+        tmp_path: Path) -> None:
+    """A file whose log was left by a killed app, on a read-only disk, is read from a
+    private copy of the file and its log: as encrypted as they are."""
+    import os
+    import shutil
+    import subprocess
+    import sys
+
+    from tests.helpers.mounts import remount_read_only, tmpfs
+
+    work = tmp_path / "work"
+    work.mkdir()
+    path = work / "e.fieldwork"
+    with Store.create(path, passphrase=PASS) as store:
+        _fill(store, 50)
+    killed = subprocess.run([sys.executable, "-c", (
+        f"import os, sys; sys.path.insert(0, {str(Path(__file__).resolve().parents[2])!r})\n"
+        "from fieldwork.store import Store\n"
+        f"s = Store.open({str(path)!r}, passphrase={PASS!r})\n"
+        f"s.add_note(author=s.me, source='observation', text='Last words {MARK}last')\n"
+        "os._exit(9)")],
+        check=False)
+    assert killed.returncode == 9
+    assert Path(f"{path}-wal").stat().st_size > 0
+    with tmpfs(tmp_path / "disk", "4m") as disk:
+        for suffix in ("", "-wal"):
+            shutil.copyfile(f"{path}{suffix}", disk / f"e.fieldwork{suffix}")
+        remount_read_only(disk)
+        data = Path(os.environ["FIELDWORK_DATA_DIR"])
+        with Store.open(disk / "e.fieldwork", passphrase=PASS) as store:
+            assert not store.writable
+            assert store.search(f"{MARK}last")
+            copies = [p for p in data.rglob("*") if p.is_file()]
+            assert copies, "read through a private copy"
+            for copy in copies:
+                assert MARK.encode() not in copy.read_bytes(), copy
+        assert [p for p in data.rglob("*") if p.is_file()] == []
+
+
+def test_sync_with_an_encrypted_file(tmp_path: Path) -> None:
+    from fieldwork.packs.sync import sync
+
+    lead = tmp_path / "lead.fieldwork"
+    with Store.create(lead, passphrase=PASS) as store:
+        _fill(store, 20)
+        copy = save_copy(store, tmp_path / "mine.fieldwork")
+    folder = tmp_path / "team"
+    folder.mkdir()
+    with Store.open(copy, passphrase=PASS) as other:
+        other.add_note(author=other.me, source="interview", text=f"From the copy {MARK}sync")
+        sync(other, folder, TEAM)
+    with Store.open(lead, passphrase=PASS) as store:
+        sync(store, folder, TEAM)
+        assert store.search(f"{MARK}sync")
+    for pack in folder.rglob("*.fwpack"):
+        assert MARK.encode() not in pack.read_bytes()

@@ -215,6 +215,14 @@ point = {point!r}
 real_replace, real_sync = os.replace, files.sync_file
 def kill():
     os.kill(os.getpid(), signal.SIGKILL)
+real_export = encryption.export
+def export(*args):
+    if point == "before-export":
+        kill()
+    real_export(*args)
+    if point == "after-export":
+        kill()
+encryption.export = export
 def replace(a, b):
     if point == "before-rename":
         kill()
@@ -231,7 +239,8 @@ encryption.encrypt_file({path!r}, {pw!r})
 """
 
 
-@pytest.mark.parametrize("point", ["after-sync", "before-rename", "after-rename"])
+@pytest.mark.parametrize("point", ["before-export", "after-export", "after-sync",
+                                   "before-rename", "after-rename"])
 def test_killed_while_encrypting_leaves_old_or_new(tmp_path: Path, point: str) -> None:
     path = _plain(tmp_path, 100)
     before = _document(path)
@@ -334,3 +343,59 @@ def test_cli_creates_encrypted_files(tmp_path: Path, capsys: pytest.CaptureFixtu
     assert "team passphrase" in capsys.readouterr().err
     assert main(["import", str(tmp_path / "j.fieldwork"), str(reference_json),
                  "--encrypt"]) == 2
+
+
+def test_index_worker_scratch_is_encrypted(tmp_path: Path) -> None:
+    """The search index a worker builds for a new encrypted file never reaches the disk in
+    the clear: its scratch database has the file's key."""
+    import io
+
+    from fieldwork.store import bulkindex, cipher, index_worker
+
+    key = cipher.new_key(PASS)
+    rows = [(i, f"qzxv{i} private words", None, None) for i in range(1, 200)]
+    stream = io.BytesIO(
+        bulkindex._frame(index_worker.KEY, key.pragma_value)
+        + bulkindex._frame(index_worker.ROWS, rows)
+        + bulkindex._frame(index_worker.END, None))
+    scratch = tmp_path / "scratch"
+    scratch.touch()
+    fts = ("CREATE VIRTUAL TABLE notes_fts USING fts5(text, case_ref, subject_role, "
+           "content='notes', content_rowid='seq')")
+    index_worker.build(str(scratch), 1 << 20, fts, stream, bulkindex._module_folder())
+    data = scratch.read_bytes()
+    assert data[:16] == key.salt and b"qzxv" not in data
+    conn = cipher.connect(str(scratch), key, uri_mode=False)
+    try:
+        assert conn.execute("SELECT count(*) FROM notes_fts WHERE notes_fts MATCH 'qzxv5'"
+                            ).fetchone()[0] == 1
+    finally:
+        conn.close()
+
+
+def test_a_second_store_on_an_open_file_reads_no_header(tmp_path: Path,
+                                                       monkeypatch: pytest.MonkeyPatch) -> None:
+    """The app opens a writer and a reader: the second must not open() the file (closing
+    that descriptor would drop the first connection's locks)."""
+    import builtins
+
+    path = tmp_path / "e.fieldwork"
+    Store.create(path, passphrase=PASS).close()
+    writer = Store.open(path, passphrase=PASS)
+    real_open = builtins.open
+
+    def guarded(file: object, *args: object, **kwargs: object) -> object:
+        if isinstance(file, str | Path) and Path(file).resolve() == path.resolve():
+            raise AssertionError("the open file was read with plain file I/O")
+        return real_open(file, *args, **kwargs)  # type: ignore[call-overload]
+
+    monkeypatch.setattr(builtins, "open", guarded)
+    try:
+        reader = Store.open(path, passphrase=PASS, read_only=True)
+        assert encryption.is_encrypted(path)
+        reader.close()
+        another = Store.open(path, key=writer.key)
+        another.close()
+    finally:
+        monkeypatch.undo()
+        writer.close()
