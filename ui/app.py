@@ -22,8 +22,9 @@ def _parser() -> argparse.ArgumentParser:
     return p
 
 
-def main(argv: Sequence[str] | None = None) -> int:
-    """Run the app until its window closes; returns the exit status."""
+def main(argv: Sequence[str] | None = None, *, passphrase: str | None = None) -> int:
+    """Run the app until its window closes; returns the exit status. ``passphrase`` opens
+    an encrypted FILE (the command line's ``--passphrase-file``) without asking."""
     args = _parser().parse_args(list(argv) if argv is not None else sys.argv[1:])
     from PySide6.QtCore import Qt, QTimer
     from PySide6.QtGui import QGuiApplication, QIcon
@@ -48,7 +49,8 @@ def main(argv: Sequence[str] | None = None) -> int:
 
     tasks = TaskManager()
     target = Path(args.file) if args.file else None
-    tasks.run(lambda: open_session(target if target else sample_file()),
+    tasks.run(lambda: open_session(target, passphrase=passphrase) if target
+              else open_session(sample_file()),
               lambda future: window.files.finish_open(future, on_opened=opened),
               label="Opening…")
 

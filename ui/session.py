@@ -195,6 +195,8 @@ def open_session(path: Path, *, read_only: bool = False,
         if held is not None:
             held.release()
         raise
+    if not writer.encrypted:
+        passphrase = key_id = None  # a plain file: a passphrase given is not needed
     if held is not None and not writer.writable:
         held.release()  # read-only for another reason: nothing to hold
         held = None

@@ -258,3 +258,39 @@ def test_a_crash_report_never_holds_the_passphrase(
     text = reports[0].read_text()
     assert "a bug that quotes" in text and PASSPHRASE not in text
     assert QApplication.instance() is not None
+
+
+def test_the_gui_command_reads_the_passphrase_file(
+    encrypted: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from fieldwork import cli
+    from ui import app
+
+    secret = tmp_path / "passphrase.txt"
+    secret.write_text(PASSPHRASE + "\n")
+    given: list[tuple[list[str], str | None]] = []
+    monkeypatch.setattr(app, "main", lambda argv, *, passphrase=None:
+                        given.append((list(argv), passphrase)) or 0)
+    assert cli.main(["gui", str(encrypted), "--passphrase-file", str(secret)]) == 0
+    monkeypatch.setenv("FIELDWORK_PASSPHRASE_FILE", str(secret))
+    assert cli.main(["gui", str(encrypted)]) == 0
+    assert given == [([str(encrypted)], PASSPHRASE)] * 2
+
+
+def test_the_app_opens_an_encrypted_file_given_its_passphrase(
+    encrypted: Path, tmp_path: Path
+) -> None:
+    import os
+    import subprocess
+    import sys
+
+    code = ("import sys\nfrom ui.app import main\n"
+            "sys.exit(main(sys.argv[1:], passphrase=sys.stdin.read()))\n")
+    env = {**os.environ, "QT_QPA_PLATFORM": "offscreen", "FIELDWORK_NO_BUG_DIALOG": "1"}
+    done = subprocess.run(
+        [sys.executable, "-c", code, str(encrypted), "--exit-when-shown",
+         "--settings", str(tmp_path / "settings.ini")],
+        input=PASSPHRASE, capture_output=True, text=True, timeout=60, env=env)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.startswith("shown ")
+    assert PASSPHRASE not in (tmp_path / "settings.ini").read_text()
