@@ -193,3 +193,16 @@ def test_an_encrypted_file_is_retired_and_opens_again_with_its_passphrase(
     with Store.open(sample_file, passphrase=PASSPHRASE) as store:
         assert store.count_notes() == 0
     assert b"%PDF" not in sample_file.read_bytes()
+
+
+def test_the_retention_date_appears_when_the_letter_is_issued(
+    opened: Any, qtbot: Any, idle: Any
+) -> None:
+    retention = opened.security.retention
+    idle()
+    assert not retention.status.isVisibleTo(opened) and not retention.action.isEnabled()
+    issue(opened.session.path)  # issued elsewhere (the command line): the window follows
+    text = retention_shown(opened, qtbot)
+    assert text.startswith("Keep until ")
+    assert "File > Retire Inspection" in retention.status.toolTip()
+    qtbot.waitUntil(retention.action.isEnabled)
