@@ -206,3 +206,20 @@ def test_the_retention_date_appears_when_the_letter_is_issued(
     assert text.startswith("Keep until ")
     assert "File > Retire Inspection" in retention.status.toolTip()
     qtbot.waitUntil(retention.action.isEnabled)
+
+
+def test_issuing_in_the_app_shows_the_retention_date(
+    opened: Any, qtbot: Any, idle: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from tests.ui.letter_helpers import answer_dialogs, settle, show_letter
+
+    answer_dialogs(monkeypatch)
+    ws = show_letter(opened, qtbot)
+    retention = opened.security.retention
+    assert not retention.status.isVisibleTo(opened)
+    with qtbot.waitSignal(ws.state_shown, timeout=15000,
+                          check_params_cb=lambda state: state == "issued"):
+        ws.issue_action.trigger()
+    settle(qtbot, ws)
+    assert retention_shown(opened, qtbot).startswith("Keep until ")
+    qtbot.waitUntil(retention.action.isEnabled)

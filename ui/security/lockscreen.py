@@ -112,11 +112,8 @@ class Locked:
 
 
 class LockScreen(QObject):
-    """The lock, installed on one window.
-
-    Signals are not needed: ``locked`` says whether it is on now, ``dialog`` is the
-    question over the cover.
-    """
+    """The lock, installed on one window: ``locked`` says whether it is on, ``dialog`` is
+    the question over the covers, ``idle`` the clock that locks it."""
 
     def __init__(self, host: SecurityHost) -> None:
         super().__init__(host.window())

@@ -27,6 +27,7 @@ from ui.operations import Op
 from ui.security.offline import ClosedWork
 
 if TYPE_CHECKING:
+    from fieldwork.model import Changes
     from fieldwork.retention import RetiredRecord
     from fieldwork.store import Store
     from ui.security.install import SecurityHost
@@ -98,8 +99,14 @@ class Retention(QObject):
         self.action.setEnabled(False)
         self.work: ClosedWork | None = None
         host.session_opened.connect(self.refresh)
-        host.overview_applied.connect(self.refresh)
+        host.changes_applied.connect(self._changed)
         host.session_closed.connect(self.clear)
+
+    def _changed(self, changes: Changes, _initiator: object) -> None:
+        """Issuing (or reopening) the letter changes the inspection's record; another
+        program's write may have changed anything."""
+        if changes.inspection or changes.everything:
+            self.refresh()
 
     def clear(self) -> None:
         self.state = None
