@@ -47,6 +47,7 @@ __all__ = [
     "check_new_passphrase",
     "decrypt_file",
     "encrypt_file",
+    "encrypted_copy",
     "is_encrypted",
 ]
 
@@ -121,6 +122,52 @@ def decrypt_file(path: str | os.PathLike[str], out: str | os.PathLike[str],
             _finish(tmp, None)
             os.replace(tmp, target)
             files.sync_dir(target.parent)
+
+
+def encrypted_copy(path: str | os.PathLike[str], out: str | os.PathLike[str],
+                   passphrase: str) -> Path:
+    """Write an encrypted copy of the plain file ``path`` to the new file ``out``, with its
+    own identity for merging (as :func:`fieldwork.inspections.save_copy` gives one), whole
+    or not at all, and encrypted from its first byte. ``path`` must not be open in this
+    process (it is read through SQLCipher's library, which must not share a file with
+    ``sqlite3``'s); other programs may have it open.
+
+    :raises InvalidValue: ``path`` is encrypted (copy it as it is), the passphrase is too
+        short, or ``out`` exists
+    :raises ProtectedFile: ``out`` is evidence
+    """
+    from fieldwork.store import Store
+
+    p, target = Path(path), Path(out)
+    if is_encrypted(p):
+        raise InvalidValue(f"{p}: is encrypted already: its copy is encrypted as it is")
+    if files.is_open_here(p):  # pragma: no cover - the command line opens nothing first
+        raise InvalidValue(f"{p}: is open; close it to make an encrypted copy")
+    check_new_passphrase(passphrase)
+    files.refuse_overwrite(target, inputs=[p])
+    if target.exists():
+        raise InvalidValue(f"{target}: already exists")
+    if not target.parent.is_dir():
+        raise NotAnInspection(f"{target}: no such directory: {target.parent}")
+    with Store.open(p, read_only=True):  # recognised as an inspection file of this schema
+        pass
+    key = new_key(passphrase)
+    with _work_file(target, "copying") as tmp:
+        uri = Path(os.path.abspath(p)).as_uri() + "?mode=ro"
+        conn = module().connect(uri, uri=True, timeout=2.0, check_same_thread=False,
+                                isolation_level=None)
+        try:
+            with translated(p):
+                conn.execute("PRAGMA temp_store = MEMORY")
+                export(conn, tmp, key, p, hold_writers=False)
+        finally:
+            conn.close()
+        _finish(tmp, key)
+        os.replace(tmp, target)
+        files.sync_dir(target.parent)
+    with Store.open(target, key=key) as copy:
+        copy.new_replica()
+    return target
 
 
 # ------------------------------------------------------------------------ the rewrite

@@ -131,6 +131,9 @@ def retire(store: Store, *, by: str, now: bool = False,
     store.require_writable()
     due = retention_date(store)
     if due is None:
+        if store.latest_issue() is not None:
+            raise NotIssued(f"{store.path}: the letter was reopened for a re-issue; retire "
+                            "the inspection once the letter is issued again")
         raise NotIssued(f"{store.path}: the letter has not been issued; an inspection is "
                         "retired only after its letter is issued")
     today = today or dt.date.today()

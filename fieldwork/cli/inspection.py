@@ -34,6 +34,9 @@ def add_commands(sub: Any) -> None:
                                     "for merging, as a second laptop would have")
     p.add_argument("file", help="the inspection file, F.fieldwork")
     p.add_argument("copy", help="the copy to write (never over an inspection file or a pack)")
+    p.add_argument("--encrypt", action="store_true",
+                   help="make the copy of a plain file encrypted, with the passphrase in "
+                        "--passphrase-file (an encrypted file's copy is encrypted anyway)")
     p.set_defaults(handler=cmd_copy)
 
 
@@ -77,6 +80,16 @@ def cmd_copy(args: argparse.Namespace) -> int:
     from fieldwork.cli.core import opened
     from fieldwork.inspections import save_copy
 
+    if args.encrypt:
+        from fieldwork.cli.encryption import file_passphrase
+        from fieldwork.encryption import encrypted_copy, is_encrypted
+
+        if not is_encrypted(args.file):
+            passphrase = file_passphrase(args, required=True)
+            assert passphrase is not None
+            path = encrypted_copy(args.file, args.copy, passphrase)
+            print(f"wrote {path} (encrypted)")
+            return 0
     with opened(args.file) as store:
         path = save_copy(store, args.copy)
     print(f"wrote {path}")

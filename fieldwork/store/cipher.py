@@ -48,8 +48,6 @@ KEY_SIZE = 32
 MIN_PASSPHRASE = 12
 #: The page cache of an encrypted file's connection, in KiB.
 CACHE_KIB = 64 * 1024
-#: SQLCipher's page size, and so every encrypted file's size is a multiple of it.
-PAGE_SIZE = 4096
 
 
 #: A file's first 16 bytes, by (st_dev, st_ino), while a connection to it is open here.
@@ -286,15 +284,17 @@ def plain_image(conn: Any) -> bytes:
 _COUNTED = ("meta", "notes", "findings", "cases", "inspectors", "history", "issues")
 
 
-def export(conn: Any, target: Path, key: FileKey | None, path: Path) -> None:
+def export(conn: Any, target: Path, key: FileKey | None, path: Path, *,
+           hold_writers: bool = True) -> None:
     """Copy everything the SQLCipher connection ``conn`` reads (the file ``path``) into the
     new, empty database ``target``: encrypted with ``key``, or plain without. In one
-    transaction that keeps writers off ``path``; the row counts are checked."""
+    transaction (that keeps writers off ``path``, with ``hold_writers``); the row counts
+    are checked."""
     version = int(conn.execute("PRAGMA user_version").fetchone()[0])
     value = key.pragma_value if key is not None else "''"
     conn.execute(f"ATTACH DATABASE ? AS fieldwork_new KEY {value}", (str(target),))
     try:
-        conn.execute("BEGIN IMMEDIATE")
+        conn.execute("BEGIN IMMEDIATE" if hold_writers else "BEGIN")
         try:
             conn.execute("SELECT sqlcipher_export('fieldwork_new')")
             conn.execute(f"PRAGMA fieldwork_new.user_version = {version}")

@@ -251,3 +251,16 @@ def test_sync_with_an_encrypted_file(tmp_path: Path) -> None:
         assert store.search(f"{MARK}sync")
     for pack in folder.rglob("*.fwpack"):
         assert MARK.encode() not in pack.read_bytes()
+
+
+def test_a_reopened_letter_is_not_retired(tmp_path: Path) -> None:
+    from fieldwork import issuing
+
+    path = tmp_path / "r.fieldwork"
+    _issued(path, None, count=3)
+    with Store.open(path) as store:
+        issuing.reopen(store)
+        assert retention.retention_date(store) is None
+        with pytest.raises(retention.NotIssued, match="reopened"):
+            retention.retire(store, by="Ann", now=True)
+        assert store.count_notes() == 3

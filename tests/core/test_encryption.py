@@ -399,3 +399,50 @@ def test_a_second_store_on_an_open_file_reads_no_header(tmp_path: Path,
     finally:
         monkeypatch.undo()
         writer.close()
+
+
+def test_cli_changes_the_passphrase(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    path = tmp_path / "e.fieldwork"
+    Store.create(path, passphrase=PASS).close()
+    old, new, short = tmp_path / "old", tmp_path / "new", tmp_path / "short"
+    old.write_text(PASS)
+    new.write_text("another four random words\n")
+    short.write_text("too short")
+    before = path.read_bytes()
+    assert main(["passphrase", str(path), "--passphrase-file", str(old),
+                 "--new-passphrase-file", str(short)]) == 2
+    assert "too short" in capsys.readouterr().err
+    assert main(["passphrase", str(path), "--passphrase-file", str(new),
+                 "--new-passphrase-file", str(new)]) == 2
+    assert "wrong passphrase" in capsys.readouterr().err
+    assert path.read_bytes() == before
+    assert main(["passphrase", str(path), "--passphrase-file", str(old),
+                 "--new-passphrase-file", str(new)]) == 0
+    assert main(["fields", str(path), "--passphrase-file", str(new)]) == 0
+    assert main(["fields", str(path), "--passphrase-file", str(old)]) == 2
+
+
+def test_encrypted_copy_of_a_plain_file(tmp_path: Path, capsys: pytest.CaptureFixture[str]
+                                        ) -> None:
+    path = _plain(tmp_path, 50)
+    before = _document(path)
+    pw = tmp_path / "pw"
+    pw.write_text(PASS)
+    out = tmp_path / "copy.fieldwork"
+    assert main(["copy", str(path), str(out), "--encrypt", "--passphrase-file", str(pw)]) == 0
+    assert encryption.is_encrypted(out) and not encryption.is_encrypted(path)
+    assert _document(out, PASS) == before
+    with Store.open(path) as plain, Store.open(out, passphrase=PASS) as copy:
+        assert copy.replica != plain.replica
+        assert copy.search("referral")
+    assert b"referral" not in out.read_bytes()
+    capsys.readouterr()
+    assert main(["copy", str(path), str(out), "--encrypt", "--passphrase-file", str(pw)]) == 2
+    assert "encrypted inspection file" in capsys.readouterr().err
+    assert main(["copy", str(path), str(tmp_path / "c2.fieldwork"), "--encrypt"]) == 2
+    assert "give the passphrase" in capsys.readouterr().err
+    # An encrypted file's copy is encrypted as it is.
+    again = tmp_path / "again.fieldwork"
+    assert main(["copy", str(out), str(again), "--encrypt", "--passphrase-file", str(pw)]) == 0
+    assert encryption.is_encrypted(again)
+    assert _document(again, PASS) == before
