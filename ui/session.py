@@ -8,7 +8,6 @@ single notes.
 from __future__ import annotations
 
 import contextlib
-import sqlite3
 import weakref
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -76,8 +75,10 @@ class Session:
 
     def close_writer(self) -> None:
         """Close the worker's connection and give up the lock (call on the worker)."""
+        from fieldwork.store import SQL_ERRORS
+
         self._writer_closed = True
-        with contextlib.suppress(sqlite3.Error):
+        with contextlib.suppress(*SQL_ERRORS):
             self.writer.close()
         if self.lock is not None:
             self.lock.release()
@@ -86,11 +87,13 @@ class Session:
         """Whether another connection (the command line, another app) has committed to the
         file since the last call. Cheap: SQLite reads it from the WAL index (call on the
         worker). The writer's own commits do not count, and the reader never writes."""
+        from fieldwork.store import OPERATIONAL_ERRORS
+
         if self._writer_closed:
             return False
         try:
             version = self.writer.data_version()
-        except sqlite3.OperationalError:
+        except OPERATIONAL_ERRORS:
             return False
         changed = version != self.data_version
         self.data_version = version
@@ -103,7 +106,9 @@ class Session:
 
     def close_reader(self) -> None:
         """Close the GUI's connection (call on the GUI thread)."""
-        with contextlib.suppress(sqlite3.Error):
+        from fieldwork.store import SQL_ERRORS
+
+        with contextlib.suppress(*SQL_ERRORS):
             self.reader.close()
 
 
