@@ -118,9 +118,15 @@ class Files(QObject):
             if on_opened is not None:
                 on_opened()
 
+        tried: list[tuple[str | None, str | None]] = [(passphrase, key_id)]
+
         def failed(err: FieldworkError) -> None:
             if isinstance(err, AlreadyOpen):
-                (on_refused or (lambda e: host.read_only.refused(e, on_opened)))(err)
+                if on_refused is not None:
+                    on_refused(err)
+                else:  # offered read-only, with the passphrase just typed (if any)
+                    host.read_only.refused(err, on_opened, passphrase=tried[-1][0],
+                                           key_id=tried[-1][1])
                 return
             if on_failed is not None:
                 on_failed(err)
@@ -129,6 +135,7 @@ class Files(QObject):
             show_error(host.window(), err)
 
         def opener(passphrase: str | None, key_id: str | None) -> Op[Session]:
+            tried[:] = [(passphrase, key_id)]
             return Op(self, lambda: open_session(Path(path), read_only=read_only, holder=holder,
                                                  passphrase=passphrase, key_id=key_id),
                       label=f"Opening {Path(path).name}…")

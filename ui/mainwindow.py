@@ -227,10 +227,11 @@ class MainWindow(QMainWindow):
 
     def open_file(self, path: Path, *, on_opened: Callable[[], None] | None = None,
                   read_only: bool = False, holder: Holder | None = None,
-                  on_refused: Callable[[AlreadyOpen], None] | None = None) -> None:
+                  on_refused: Callable[[AlreadyOpen], None] | None = None,
+                  passphrase: str | None = None, key_id: str | None = None) -> None:
         """Open an inspection (see :meth:`ui.files.Files.open_file`)."""
         self.files.open_file(path, on_opened=on_opened, read_only=read_only, holder=holder,
-                             on_refused=on_refused)
+                             on_refused=on_refused, passphrase=passphrase, key_id=key_id)
 
     def choose_identity(self, then: Callable[[], None] | None = None) -> None:
         self.files.choose_identity(then)

@@ -294,3 +294,24 @@ def test_the_app_opens_an_encrypted_file_given_its_passphrase(
     assert done.returncode == 0, done.stderr
     assert done.stdout.startswith("shown ")
     assert PASSPHRASE not in (tmp_path / "settings.ini").read_text()
+
+
+def test_an_encrypted_file_open_elsewhere_opens_read_only_without_asking_twice(
+    window: Any, encrypted: Path, qtbot: Any, idle: Any, questions: Any
+) -> None:
+    from tests.helpers import holder as holder_process
+
+    proc = holder_process.start(encrypted, "Derek Osei")
+    try:
+        questions.answer = "Open Read-Only"
+        window.open_file(encrypted)
+        dialog = unlock_dialog(window, qtbot)
+        with qtbot.waitSignal(window.session_opened, timeout=10000):
+            type_passphrase(qtbot, dialog, PASSPHRASE)
+        idle()
+        assert len(questions.asked) == 1 and "Derek Osei" in questions.asked[0][0]
+        session = window.session
+        assert not session.writable and session.encrypted and session.holder is not None
+        assert window.files.unlocker.dialog is None  # the passphrase was asked once
+    finally:
+        holder_process.stop(proc)
