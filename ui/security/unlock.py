@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING
 from PySide6.QtCore import QObject, Qt
 
 from fieldwork.errors import FieldworkError
+from ui.operations import Op
 from ui.security.dialogs import UnlockDialog
 from ui.security.keychain import Keychain
 from ui.session import PassphraseNeeded, Session
@@ -22,10 +23,10 @@ from ui.session import PassphraseNeeded, Session
 if TYPE_CHECKING:
     from PySide6.QtWidgets import QWidget
 
-    from ui.operations import Op, TaskManager
+    from ui.operations import TaskManager
 
 #: Makes the (not yet run) opening of the file with a passphrase and its keychain name.
-Opener = Callable[[str, "str | None"], "Op[Session]"]
+Opener = Callable[[str, "str | None"], Op[Session]]
 WRONG = "That passphrase does not open this inspection. Check it and try again."
 STALE = ("The passphrase remembered in the system keychain no longer opens this "
          "inspection. Type it again.")
@@ -45,28 +46,41 @@ class Unlocker(QObject):
     def unlock(self, err: PassphraseNeeded, opener: Opener, opened: Callable[[Session], None],
                failed: Callable[[FieldworkError], None],
                cancelled: Callable[[], None] | None = None) -> None:
-        """Open the file ``err`` is about with its passphrase: the keychain's, or typed."""
-        key_id = err.key_id
-        stored = self.keychain.get(key_id) if key_id and not err.wrong else None
-        if stored:
-            def stale(e: FieldworkError) -> None:
-                if isinstance(e, PassphraseNeeded) and e.wrong:
-                    self._ask(err, opener, opened, failed, cancelled, problem=STALE)
-                else:
-                    failed(e)
+        """Open the file ``err`` is about with its passphrase: the keychain's, or typed.
 
-            opener(stored, key_id).success(opened).failure(stale).run_in_background(self.tasks)
-            return
-        self._ask(err, opener, opened, failed, cancelled, problem=WRONG if err.wrong else "")
+        The keychain is asked on the worker: a system keychain may take a while (or ask
+        the user to unlock it) and the window must not freeze meanwhile."""
+        key_id, keychain = err.key_id, self.keychain
+
+        def look() -> tuple[bool, str | None]:
+            usable = keychain.usable()
+            return usable, keychain.get(key_id) if usable and key_id else None
+
+        def found(answer: tuple[bool, str | None]) -> None:
+            usable, stored = answer
+            if stored and not err.wrong:
+                def stale(e: FieldworkError) -> None:
+                    if isinstance(e, PassphraseNeeded) and e.wrong:
+                        self._ask(err, opener, opened, failed, cancelled, problem=STALE,
+                                  usable=usable, remembered=True)
+                    else:
+                        failed(e)
+
+                opener(stored, key_id).success(opened).failure(stale) \
+                    .run_in_background(self.tasks)
+                return
+            self._ask(err, opener, opened, failed, cancelled,
+                      problem=WRONG if err.wrong else "", usable=usable,
+                      remembered=stored is not None)
+
+        Op(self, look).success(found).run_in_background(self.tasks)
 
     def _ask(self, err: PassphraseNeeded, opener: Opener, opened: Callable[[Session], None],
              failed: Callable[[FieldworkError], None], cancelled: Callable[[], None] | None,
-             *, problem: str) -> None:
+             *, problem: str, usable: bool, remembered: bool) -> None:
         old, self.dialog = self.dialog, None
         if old is not None:
             old.finish(False)  # superseded by this one
-        usable = self.keychain.usable()
-        remembered = bool(usable and err.key_id and self.keychain.get(err.key_id))
         dialog = UnlockDialog(
             self.window, "Encrypted Inspection",
             f"{err.path.name} is encrypted. Type its passphrase to open it.",
@@ -104,13 +118,15 @@ class Unlocker(QObject):
         dialog.passphrase.setFocus()
 
     def _keep(self, key_id: str | None, passphrase: str, remember: bool, usable: bool) -> None:
-        """Remember the passphrase in the keychain, or forget one remembered there."""
+        """Remember the passphrase in the keychain, or forget one remembered there (on the
+        worker)."""
         if not usable or not key_id:
             return
+        keychain, chosen = self.keychain, key_id
         if remember:
-            self.keychain.set(key_id, passphrase)
+            self.tasks.run(lambda: keychain.set(chosen, passphrase), lambda _f: None)
         else:
-            self.keychain.forget(key_id)
+            self.tasks.run(lambda: keychain.forget(chosen), lambda _f: None)
 
     def _close(self, dialog: UnlockDialog) -> None:
         if self.dialog is dialog:
