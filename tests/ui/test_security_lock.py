@@ -278,3 +278,29 @@ def test_every_window_of_the_app_is_covered(opened: Any, qtbot: Any) -> None:
     qtbot.waitUntil(lambda: not opened.security.lock_screen.covers)
     assert not any(c.isVisible() for c in other.findChildren(type(covers[0])))
     assert other.isVisible()
+
+
+def test_a_dialog_left_open_is_covered_and_still_there_after_unlocking(
+    opened: Any, qtbot: Any
+) -> None:
+    screen = opened.security.lock_screen
+    seen: dict[str, Any] = {}
+
+    def left_open(dialog: Any) -> None:
+        qtbot.keyClicks(dialog.minutes, "5")  # typing, then walking away
+        lock = lock_dialog(opened, qtbot)
+        seen["covered"] = any(c.parentWidget() is dialog for c in screen.covers)
+        seen["modal"] = QApplication.activeModalWidget() is lock
+        qtbot.keyClick(dialog.minutes, Qt.Key.Key_Escape)  # blocked: the lock is on
+        seen["still"] = dialog.isVisible() and screen.locked
+        qtbot.keyClick(lock.ok, Qt.Key.Key_Return)
+        qtbot.waitUntil(lambda: not screen.locked)
+        seen["after"] = dialog.isVisible()
+        qtbot.keyClick(dialog.minutes, Qt.Key.Key_Escape)
+
+    timer = when_shown("idleLockDialog", left_open)
+    file_menu_key(qtbot, opened, Qt.Key.Key_I)
+    qtbot.waitUntil(lambda: "after" in seen, timeout=10000)
+    del timer
+    assert seen == {"covered": True, "modal": True, "still": True, "after": True}
+    assert opened.settings.idle_lock_seconds() == IDLE  # cancelled: unchanged
