@@ -30,10 +30,13 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from fieldwork.encryption import MIN_PASSPHRASE
 
-#: The shortest passphrase that may encrypt a file (the core's rule, as for team packs).
-MIN_LENGTH = MIN_PASSPHRASE
+def min_length() -> int:
+    """The shortest passphrase that may encrypt a file (the core's rule, as for team packs;
+    read when needed: the core's encryption is not imported while the window is built)."""
+    from fieldwork.encryption import MIN_PASSPHRASE
+
+    return MIN_PASSPHRASE
 PROBLEM_STYLE = "color: #a01010;"
 FORGOTTEN = ("If the passphrase is forgotten, the inspection cannot be opened again by "
              "anyone: there is no way to recover it. Keep it somewhere safe.")
@@ -169,7 +172,7 @@ class UnlockDialog(QDialog):
 
 
 class NewPassphraseDialog(QDialog):
-    """A new passphrase for a file, typed twice, at least :data:`MIN_LENGTH` characters,
+    """A new passphrase for a file, typed twice, at least :func:`min_length` characters,
     with the warning that a forgotten one loses everything."""
 
     def __init__(self, parent: QWidget | None, title: str, text: str, *,
@@ -217,8 +220,8 @@ class NewPassphraseDialog(QDialog):
 
     def problem_text(self) -> str:
         text = self.passphrase.text()
-        if len(text) < MIN_LENGTH:
-            return (f"A passphrase needs at least {MIN_LENGTH} characters "
+        if len(text) < min_length():
+            return (f"A passphrase needs at least {min_length()} characters "
                     f"({len(text)} so far). Several unrelated words are easy to remember.")
         if text != self.again.text():
             return "The two passphrases are not the same."
@@ -273,4 +276,4 @@ def _padlock(size: int, color: QColor) -> QPixmap:
     return pixmap
 
 
-__all__ = ["MIN_LENGTH", "NewPassphraseDialog", "UnlockDialog", "lock_icon"]
+__all__ = ["NewPassphraseDialog", "UnlockDialog", "lock_icon", "min_length"]

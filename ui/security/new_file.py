@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from PySide6.QtWidgets import QCheckBox, QFormLayout, QLabel, QLineEdit, QVBoxLayout, QWidget
 
-from ui.security.dialogs import FORGOTTEN, MIN_LENGTH
+from ui.security.dialogs import FORGOTTEN, min_length
 
 
 class EncryptChoice(QWidget):
@@ -45,8 +45,8 @@ class EncryptChoice(QWidget):
         if not self.box.isChecked():
             return ""
         text = self.passphrase.text()
-        if len(text) < MIN_LENGTH:
-            return f"The passphrase needs at least {MIN_LENGTH} characters."
+        if len(text) < min_length():
+            return f"The passphrase needs at least {min_length()} characters."
         if text != self.again.text():
             return "The two passphrases are not the same."
         return ""
