@@ -304,3 +304,28 @@ def test_a_dialog_left_open_is_covered_and_still_there_after_unlocking(
     del timer
     assert seen == {"covered": True, "modal": True, "still": True, "after": True}
     assert opened.settings.idle_lock_seconds() == IDLE  # cancelled: unchanged
+
+
+def test_a_file_taken_by_another_app_while_locked_is_offered_read_only(
+    encrypted_open: Any, qtbot: Any, idle: Any, questions: Any
+) -> None:
+    from tests.helpers import holder as holder_process
+
+    window = encrypted_open
+    path = window.session.path
+    dialog = lock_dialog(window, qtbot)
+    idle()
+    proc = holder_process.start(path, "Derek Osei")  # the lock file was free
+    try:
+        questions.answer = "Open Read-Only"
+        with qtbot.waitSignal(window.session_opened, timeout=10000):
+            qtbot.keyClicks(dialog.passphrase, PASSPHRASE)
+            qtbot.keyClick(dialog.passphrase, Qt.Key.Key_Return)
+        idle()
+        assert len(questions.asked) == 1 and "Derek Osei" in questions.asked[0][0]
+        assert not window.security.lock_screen.locked
+        session = window.session
+        assert session.path == path and session.encrypted and not session.writable
+        assert window.files.unlocker.dialog is None  # not asked for the passphrase again
+    finally:
+        holder_process.stop(proc)

@@ -240,8 +240,9 @@ class LockScreen(QObject):
             show_error(self.window, err)
 
         def refused(err: AlreadyOpen) -> None:
+            # Another app took the file while it was locked here: offer it read-only.
             self._unlocked()
-            self.host.read_only.refused(err)
+            self.host.read_only.refused(err, passphrase=passphrase, key_id=state.key_id)
 
         self.host.files.open_file(state.path, passphrase=passphrase, key_id=state.key_id,
                                   read_only=state.read_only, holder=state.holder,
