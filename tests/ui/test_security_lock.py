@@ -143,6 +143,7 @@ def test_an_encrypted_file_is_closed_when_locked_and_needs_its_passphrase(
                      else window.evidence)
     page = window.pages.currentIndex()
     start_typing(window, qtbot, "Saved before the lock closed the file")
+    note_id = window.evidence.editor.note_id
     dialog = lock_dialog(window, qtbot)
     idle()
     assert window.session is None  # every connection closed, the lock file released
@@ -167,6 +168,8 @@ def test_an_encrypted_file_is_closed_when_locked_and_needs_its_passphrase(
     assert not window.security.lock_screen.locked
     assert window.session.path == path and window.session.encrypted
     assert window.pages.currentIndex() == page
+    assert window.evidence.editor.note_id == note_id  # the note being written, again
+    assert window.evidence.editor.text.toPlainText() == "Saved before the lock closed the file"
 
 
 def test_lock_now_from_the_keyboard(opened: Any, qtbot: Any) -> None:

@@ -109,6 +109,8 @@ class Locked:
     holder: Holder | None
     page: int
     encrypted: bool
+    #: The note in the editor, shown again once an encrypted file opens again.
+    note: str | None = None
 
 
 class LockScreen(QObject):
@@ -169,7 +171,8 @@ class LockScreen(QObject):
             path=session.path, key_id=session.key_id,
             read_only=not session.writable and session.holder is not None,
             holder=session.holder, page=pages.currentIndex() if pages is not None else 0,
-            encrypted=session.encrypted)
+            encrypted=session.encrypted,
+            note=getattr(getattr(host.evidence, "editor", None), "note_id", None) or None)
         self._cover()
         app = QApplication.instance()
         if app is not None:
@@ -256,8 +259,11 @@ class LockScreen(QObject):
         if dialog is not None:
             dialog.finish(True)
         pages = getattr(self.window, "pages", None)
-        if state is not None and pages is not None and self.host.session is not None:
-            pages.setCurrentIndex(state.page)
+        if state is not None and self.host.session is not None:
+            if state.encrypted and state.note:
+                self.host.evidence.show_note(state.note)  # where the user was
+            if pages is not None:
+                pages.setCurrentIndex(state.page)
         if self.host.session is not None:
             self.idle.start()
 
