@@ -153,3 +153,43 @@ def test_encrypting_a_file_another_program_has_open_is_refused_and_it_opens_agai
     assert not opened.session.encrypted and opened.session.writable
     assert opened.session.writer.count_notes() == 149
     assert opened.security.status.text == "Not encrypted"
+
+
+def test_joining_from_a_pack_can_make_an_encrypted_copy(
+    window: Any, qtbot: Any, idle: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from fieldwork.encryption import is_encrypted
+    from tests.helpers.packs import PASSPHRASE as TEAM_PASSPHRASE
+    from tests.helpers.packs import make_lead, pack
+    from ui.team import prompts
+
+    lead = make_lead(tmp_path)
+    first = pack(lead, tmp_path / "first.fwpack")
+    lead.close()
+    target = tmp_path / "derek.fieldwork"
+    monkeypatch.setattr(prompts, "choose_pack", lambda parent, folder: first)
+    monkeypatch.setattr(prompts, "ask_passphrase", lambda *a, **kw: TEAM_PASSPHRASE)
+    monkeypatch.setattr(prompts, "choose_member", lambda parent, team, sender: team[1].id)
+    monkeypatch.setattr(prompts, "save_inspection", lambda parent, suggested: target)
+    seen: list[str] = []
+
+    def new_passphrase(dialog: Any) -> None:
+        seen.append("passphrase")
+        qtbot.keyClicks(dialog.passphrase, PASSPHRASE)
+        qtbot.keyClicks(dialog.again, PASSPHRASE)
+        qtbot.keyClick(dialog.again, Qt.Key.Key_Return)
+
+    def question(box: Any) -> None:
+        seen.append(box.text())
+        timers.append(when_shown("newPassphraseDialog", new_passphrase))
+        qtbot.keyClick(box, Qt.Key.Key_E, Qt.KeyboardModifier.AltModifier)  # Encrypt…
+
+    timers = [when_shown("encryptCopyQuestion", question)]
+    with qtbot.waitSignal(window.team.joined, timeout=20000):
+        window.team.join_action.trigger()
+    idle()
+    assert seen == ["Encrypt derek.fieldwork with a passphrase of your own?", "passphrase"]
+    assert is_encrypted(target)
+    assert window.session.path == target and window.session.encrypted
+    assert window.files.unlocker.dialog is None  # opened with the passphrase just chosen
+    assert window.overview.me.name == "Derek Osei"

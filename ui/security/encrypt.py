@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject
-from PySide6.QtWidgets import QWidget
+from PySide6.QtWidgets import QMessageBox, QWidget
 
 from ui.security.dialogs import NewPassphraseDialog
 from ui.security.offline import ClosedWork
@@ -31,6 +31,29 @@ def ask_new_passphrase(window: QWidget, name: str) -> str | None:
     chosen = dialog.value() if dialog.exec() else None
     dialog.deleteLater()  # the typed passphrase goes with it
     return chosen
+
+
+def ask_copy_encryption(window: QWidget, name: str) -> str | None:
+    """Whether a new copy (joined from a pack) is encrypted: its passphrase, ``""`` to
+    keep it plain, or None if the user cancelled."""
+    box = QMessageBox(QMessageBox.Icon.Question, "Encrypt Your Copy",
+                      f"Encrypt {name} with a passphrase of your own?",
+                      QMessageBox.StandardButton.Cancel, window)
+    box.setObjectName("encryptCopyQuestion")
+    box.setInformativeText(
+        "An encrypted copy cannot be read by anyone who takes the laptop or the file without "
+        "its passphrase. The team passphrase still opens the team's packs.")
+    encrypt = box.addButton("&Encrypt…", QMessageBox.ButtonRole.AcceptRole)
+    plain = box.addButton("Keep It &Plain", QMessageBox.ButtonRole.NoRole)
+    box.setDefaultButton(encrypt)
+    box.exec()
+    clicked = box.clickedButton()
+    box.deleteLater()
+    if clicked is plain:
+        return ""
+    if clicked is not encrypt:
+        return None
+    return ask_new_passphrase(window, name)
 
 
 def _encrypt(path: Path, passphrase: str) -> None:
