@@ -33,6 +33,7 @@ from ui.host import MenuName, MenuPlace
 from ui.keyboard import Keyboard
 from ui.operations import CoreOp, Op, TaskManager, changes_of
 from ui.readonly import ReadOnlyMode
+from ui.security import install_security
 from ui.session import Overview, Session
 from ui.settings import Settings
 from ui.watch import ChangeWatcher
@@ -88,6 +89,7 @@ class MainWindow(QMainWindow):
         self.watcher = ChangeWatcher(self, self)
         self.watcher.holder_left.connect(self.read_only.holder_left)
         self.files = Files(self)
+        self.security = install_security(self)
         self._evidence = EvidencePage(self)
         self._evidence.overview_applied.connect(self._show_title)
         self._evidence.overview_applied.connect(self.overview_applied)
@@ -229,10 +231,11 @@ class MainWindow(QMainWindow):
 
     def open_file(self, path: Path, *, on_opened: Callable[[], None] | None = None,
                   read_only: bool = False, holder: Holder | None = None,
-                  on_refused: Callable[[AlreadyOpen], None] | None = None) -> None:
+                  on_refused: Callable[[AlreadyOpen], None] | None = None,
+                  passphrase: str | None = None, key_id: str | None = None) -> None:
         """Open an inspection (see :meth:`ui.files.Files.open_file`)."""
         self.files.open_file(path, on_opened=on_opened, read_only=read_only, holder=holder,
-                             on_refused=on_refused)
+                             on_refused=on_refused, passphrase=passphrase, key_id=key_id)
 
     def choose_identity(self, then: Callable[[], None] | None = None) -> None:
         self.files.choose_identity(then)

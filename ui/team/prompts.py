@@ -153,3 +153,10 @@ def choose_member(parent: QWidget | None, team: list[Inspector], sender: str) ->
     if not ok:
         return None
     return team[labels.index(label)].id
+
+
+def encrypt_copy(parent: QWidget | None, name: str) -> str | None:
+    """The passphrase to encrypt a new copy with, ``""`` for a plain one, None: cancelled."""
+    from ui.security.encrypt import ask_copy_encryption
+
+    return ask_copy_encryption(parent, name)  # type: ignore[arg-type]
