@@ -80,8 +80,30 @@ class IncompletePack(BadPack):
     "A pack shorter than its header says, or empty: cut short, or still arriving."
 
 
-class WrongPassphrase(BadPack):
+class WrongPassphrase(FieldworkError):
+    """A passphrase that does not open what it was given for: an encrypted inspection file
+    (which is left unchanged), or a pack (:class:`WrongPackPassphrase`)."""
+
+
+class WrongPackPassphrase(WrongPassphrase, BadPack):
     "A pack made with another passphrase than the one given."
+
+
+class EncryptedFile(FieldworkError):
+    "The inspection file is encrypted and no passphrase was given for it."
+
+
+class NotIssued(FieldworkError):
+    "The letter has not been issued yet, so the inspection cannot be retired."
+
+
+class RetentionNotDue(FieldworkError):
+    "The inspection's retention date has not come yet (``--now`` retires it anyway)."
+
+
+class Retired(ReadOnly):
+    """The inspection was retired: its evidence is gone, only the issued letter is kept, so
+    it makes no packs and takes no merges or edits."""
 
 
 class ForgedPack(BadPack):

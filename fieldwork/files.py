@@ -195,7 +195,9 @@ def refuse_overwrite(
         base_st = _stat(base)
         if base_st is not None and (
             _key(base_st) in protected
-            or (stat.S_ISREG(base_st.st_mode) and _head(base).startswith(SQLITE_MAGIC))
+            or (stat.S_ISREG(base_st.st_mode) and (
+                _head(base).startswith(SQLITE_MAGIC)
+                or looks_encrypted(_head(base), base_st.st_size)))
         ):
             raise ProtectedFile(
                 f"{p}: belongs to the inspection file {base.name} (SQLite keeps its "
@@ -213,6 +215,11 @@ def refuse_overwrite(
             f"{p}: is an inspection file (an SQLite database); Fieldwork never writes over "
             "one: choose another name"
         )
+    if looks_encrypted(head, st.st_size):
+        raise ProtectedFile(
+            f"{p}: looks like an encrypted inspection file; Fieldwork never writes over "
+            "one: choose another name"
+        )
     if head.startswith(PACK_MAGIC) and not (replaceable is not None and replaceable(p)):
         raise ProtectedFile(
             f"{p}: is a Fieldwork pack, which a teammate may not have merged yet; Fieldwork "
@@ -223,6 +230,23 @@ def refuse_overwrite(
             f"{p}: holds unsaved changes of an SQLite database (a write-ahead log or "
             "journal); choose another name"
         )
+
+
+#: An encrypted inspection file's pages, and so its size's divisor.
+ENCRYPTED_PAGE = 4096
+_NOT_ENCRYPTED_MAGICS = (SQLITE_MAGIC, PACK_MAGIC, b"%PDF", b"PK\x03\x04")
+
+
+def looks_encrypted(header: bytes, size: int) -> bool:
+    """Whether a file with this header and size can be an encrypted inspection file: whole
+    pages, and a first 16 bytes that are a random salt rather than a known format's."""
+    return (
+        size >= ENCRYPTED_PAGE
+        and size % ENCRYPTED_PAGE == 0
+        and len(header) == 16
+        and not header.startswith(_NOT_ENCRYPTED_MAGICS)
+        and any(b >= 0x80 or b < 0x09 for b in header)
+    )
 
 
 def refuse_stray_journal(path: str | os.PathLike[str]) -> None:

@@ -46,6 +46,8 @@ class NewInspection:
     last_day: dt.date
     team: list[tuple[str, Role]]
     me: str
+    #: Encrypt the new file with this passphrase (at least 12 characters), or not (None).
+    passphrase: str | None = None
 
     def names(self) -> list[str]:
         """The team's names, without blank ones."""
@@ -88,7 +90,7 @@ def create_inspection(spec: NewInspection) -> Path:
     spec.check()
     load_template(spec.template)  # an unknown template is refused before any file is made
     fields = spec.fields()
-    store = Store.create(spec.path, inspection=fields)
+    store = Store.create(spec.path, inspection=fields, passphrase=spec.passphrase)
     try:
         me_id = ""
         for name, role in spec.team:
@@ -121,8 +123,8 @@ def save_copy(store: Store, target: str | os.PathLike[str]) -> Path:
     if path.exists() and os.path.samefile(path, store.path):
         raise InvalidValue("choose a different file name for the copy")
     refuse_overwrite(path, inputs=[store.path])
-    store.backup(path, replace=True)
-    copy = Store.open(path)
+    store.backup(path, replace=True)  # an encrypted file's copy is encrypted alike
+    copy = Store.open(path, key=store.key)
     try:
         copy.new_replica()
     finally:

@@ -279,11 +279,13 @@ def _write_notes(
 
 
 def import_file(
-    target: str | os.PathLike[str], source: str | os.PathLike[str], *, by: str | None = None
+    target: str | os.PathLike[str], source: str | os.PathLike[str], *, by: str | None = None,
+    encrypt_with: str | None = None,
 ) -> tuple[Store, Changes]:
     """Import a JSON file into ``target``, creating the inspection file if it is missing.
 
-    A new file appears whole or not at all. Returns the open store and what changed.
+    A new file appears whole or not at all, encrypted with the passphrase ``encrypt_with``
+    if given (an existing file stays as it is). Returns the open store and what changed.
     """
     from fieldwork.store import Store
 
@@ -297,18 +299,21 @@ def import_file(
         except BaseException:
             store.close()
             raise
-    return import_new(path, doc)
+    return import_new(path, doc, encrypt_with=encrypt_with)
 
 
-def import_new(path: str | os.PathLike[str], doc: dict[str, Any]) -> tuple[Store, Changes]:
+def import_new(path: str | os.PathLike[str], doc: dict[str, Any], *,
+               encrypt_with: str | None = None) -> tuple[Store, Changes]:
     """Make a new inspection file from a document, in bulk.
 
     The file is built under a temporary name with journaling off, made durable, then
     renamed into place: it appears whole or not at all. ``me`` is the lead, if there is one.
+    With ``encrypt_with`` (a passphrase) it is encrypted from its first byte.
     """
     from fieldwork import files
     from fieldwork.store import Store
     from fieldwork.store.bulk import gc_paused
+    from fieldwork.store.cipher import new_key
 
     with gc_paused():
         checked = validate(doc)
@@ -321,9 +326,10 @@ def import_new(path: str | os.PathLike[str], doc: dict[str, Any]) -> tuple[Store
     inspection_id = checked["inspection"].get("id")
     files.refuse_overwrite(path)
     files.refuse_stray_journal(path)
+    key = new_key(encrypt_with) if encrypt_with is not None else None
     tmp = files.work_path(path, "importing")
     try:
-        store = Store.create(tmp, inspection_id=inspection_id, actor=actor)
+        store = Store.create(tmp, inspection_id=inspection_id, actor=actor, key=key)
         try:
             with store.bulk.building():
                 changes = _write(store, checked, by=actor or None)
@@ -337,7 +343,7 @@ def import_new(path: str | os.PathLike[str], doc: dict[str, Any]) -> tuple[Store
         raise files.write_error(path, err) from None
     finally:
         files.remove_database(tmp)
-    return Store.open(path, actor=actor or None), changes
+    return Store.open(path, actor=actor or None, key=key), changes
 
 
 # ---------------------------------------------------------------- exporting

@@ -14,7 +14,9 @@ def make_action(parent: QObject, text: str, slot: Callable[[], Any], shortcut: A
                 tip: str = "", *, add_to: QWidget | None = None) -> QAction:
     """A QAction that calls ``slot()``; ``add_to`` makes its shortcut work in that widget."""
     a = QAction(text, parent)
-    if shortcut is not None:
+    if isinstance(shortcut, QKeySequence.StandardKey):
+        a.setShortcuts(shortcut)  # every key the platform binds to it (Redo: Ctrl+Y too)
+    elif shortcut is not None:
         a.setShortcut(QKeySequence(shortcut))
     if tip:
         a.setStatusTip(tip)

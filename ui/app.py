@@ -23,8 +23,9 @@ def _parser() -> argparse.ArgumentParser:
     return p
 
 
-def main(argv: Sequence[str] | None = None) -> int:
-    """Run the app until its window closes; returns the exit status."""
+def main(argv: Sequence[str] | None = None, *, passphrase: str | None = None) -> int:
+    """Run the app until its window closes; returns the exit status. ``passphrase`` opens
+    an encrypted FILE (the command line's ``--passphrase-file``) without asking."""
     args = _parser().parse_args(list(argv) if argv is not None else sys.argv[1:])
     from PySide6.QtCore import Qt, QTimer
     from PySide6.QtGui import QGuiApplication, QIcon
@@ -49,7 +50,8 @@ def main(argv: Sequence[str] | None = None) -> int:
 
     tasks = TaskManager()
     target = Path(args.file) if args.file else None
-    tasks.run(lambda: open_session(target if target else sample_file()),
+    tasks.run(lambda: open_session(target, passphrase=passphrase) if target
+              else open_session(sample_file()),
               lambda future: window.files.finish_open(future, on_opened=opened),
               label="Opening…")
 
@@ -105,9 +107,19 @@ def _excepthook(
 ) -> None:
     """A bug: say so plainly, keep the details in a crash report, and keep the app (and the
     typed text) alive."""
-    from fieldwork.crash import excepthook_report
+    from fieldwork.crash import format_exception, write_report
+    from ui.session import secrets
 
-    text, report = excepthook_report(kind, value, tb, program="fieldwork gui (the app)")
+    # An open encrypted file's passphrase never goes into the report or onto the screen.
+    hidden = secrets()
+    if value.__traceback__ is None and tb is not None:
+        value = value.with_traceback(tb)
+    text = format_exception(value, hidden)
+    report = None
+    try:
+        report = write_report(value, program="fieldwork gui (the app)", secrets=hidden)
+    except OSError as err:
+        print(f"no crash report could be written: {err}", file=sys.stderr)
     print(text, file=sys.stderr)
     if report is not None:
         print(f"a crash report was written to {report}", file=sys.stderr)

@@ -17,10 +17,14 @@ def add_commands(sub: Any) -> None:
 
 
 def cmd_gui(args: argparse.Namespace) -> int:
+    from fieldwork.cli.encryption import file_passphrase
     from fieldwork.errors import FieldworkError
 
+    # An encrypted FILE opens with --passphrase-file P (or $FIELDWORK_PASSPHRASE_FILE)
+    # without asking; a wrong one is said in the passphrase dialog.
+    passphrase = file_passphrase(args) if args.file else None
     try:
         from ui.app import main
     except ImportError as err:
         raise FieldworkError(f"the desktop app cannot start ({err})") from None
-    return int(main([args.file] if args.file else []))
+    return int(main([args.file] if args.file else [], passphrase=passphrase))

@@ -27,7 +27,8 @@ from ui.errors import show_error
 from ui.folders import ShowInFolder, dialog_folder, dialog_path, remember_folder
 from ui.host import Shell
 from ui.operations import CoreOp, Op
-from ui.session import Session, create_inspection, open_session, sample_file
+from ui.security.unlock import Unlocker
+from ui.session import PassphraseNeeded, Session, create_inspection, open_session, sample_file
 
 if TYPE_CHECKING:
     from fieldwork.model import Changes
@@ -52,6 +53,8 @@ class Files(QObject):
         super().__init__(host.window())
         self.host = host
         window = host.window()
+        #: Asks for an encrypted file's passphrase (or finds it in the keychain).
+        self.unlocker = Unlocker(window, host.tasks)
 
         def action(text: str, slot: Callable[[], Any], shortcut: Any = None, tip: str = "",
                    *, session: bool = False, writes: bool = False) -> QAction:
@@ -88,12 +91,16 @@ class Files(QObject):
     # ================================================================= opening
     def open_file(self, path: Path, *, on_opened: Callable[[], None] | None = None,
                   read_only: bool = False, holder: Holder | None = None,
-                  on_refused: Callable[[AlreadyOpen], None] | None = None) -> None:
+                  on_refused: Callable[[AlreadyOpen], None] | None = None,
+                  passphrase: str | None = None, key_id: str | None = None,
+                  on_failed: Callable[[FieldworkError], None] | None = None) -> None:
         """Open an inspection on the worker; the current one stays open until it has.
 
         If another app or window has it open for writing, ``on_refused(err)`` is called;
         by default the user is told by whom and offered it read-only (then ``read_only``,
-        and ``holder`` is who has it).
+        and ``holder`` is who has it). An encrypted file's ``passphrase`` is asked for
+        (:class:`~ui.security.unlock.Unlocker`) unless given, or known to the session
+        open on the same file. ``on_failed(err)`` replaces the error dialog.
         """
         host = self.host
         session = host.session
@@ -101,6 +108,8 @@ class Files(QObject):
                 session.writable or read_only):
             host.statusBar().showMessage(f"{session.path.name} is already open here.", 5000)
             return
+        if passphrase is None and session is not None and same_file(session.path, path):
+            passphrase, key_id = session.passphrase, session.key_id
         host.flush()
         started = time.perf_counter()
 
@@ -111,16 +120,44 @@ class Files(QObject):
             if on_opened is not None:
                 on_opened()
 
+        tried: list[tuple[str | None, str | None]] = [(passphrase, key_id)]
+
         def failed(err: FieldworkError) -> None:
             if isinstance(err, AlreadyOpen):
-                (on_refused or (lambda e: host.read_only.refused(e, on_opened)))(err)
+                if on_refused is not None:
+                    on_refused(err)
+                else:  # offered read-only, with the passphrase just typed (if any)
+                    host.read_only.refused(err, on_opened, passphrase=tried[-1][0],
+                                           key_id=tried[-1][1])
+                return
+            if on_failed is not None:
+                on_failed(err)
                 return
             host.settings.forget_recent(Path(path))
             show_error(host.window(), err)
 
-        Op(self, lambda: open_session(Path(path), read_only=read_only, holder=holder),
-           label=f"Opening {Path(path).name}…").success(opened).failure(failed) \
-            .run_in_background(host.tasks)
+        def opener(passphrase: str | None, key_id: str | None) -> Op[Session]:
+            tried[:] = [(passphrase, key_id)]
+            return Op(self, lambda: open_session(Path(path), read_only=read_only, holder=holder,
+                                                 passphrase=passphrase, key_id=key_id),
+                      label=f"Opening {Path(path).name}…")
+
+        self._open_with(opener, passphrase, key_id, opened, failed, ask=on_failed is None)
+
+    def _open_with(self, opener: Callable[[str | None, str | None], Op[Session]],
+                   passphrase: str | None, key_id: str | None,
+                   opened: Callable[[Session], None],
+                   failed: Callable[[FieldworkError], None], *, ask: bool = True) -> None:
+        """Run ``opener``; if the file is encrypted, ask for its passphrase (unless not
+        to ``ask``: the caller asked already) and try again."""
+        def first_failed(err: FieldworkError) -> None:
+            if isinstance(err, PassphraseNeeded) and ask:
+                self.unlocker.unlock(err, opener, opened, failed)
+            else:
+                failed(err)
+
+        opener(passphrase, key_id).success(opened).failure(first_failed) \
+            .run_in_background(self.host.tasks)
 
     def _opened(self, session: Session, on_opened: Callable[[], None] | None) -> None:
         self.host.install_session(session)
@@ -128,6 +165,17 @@ class Files(QObject):
             on_opened()
 
     def _open_failed(self, err: FieldworkError, on_opened: Callable[[], None] | None) -> None:
+        if isinstance(err, PassphraseNeeded):
+            path = err.path
+
+            def opener(passphrase: str | None, key_id: str | None) -> Op[Session]:
+                return Op(self, lambda: open_session(path, passphrase=passphrase,
+                                                     key_id=key_id),
+                          label=f"Opening {path.name}…")
+
+            self.unlocker.unlock(err, opener, lambda s: self._opened(s, on_opened),
+                                 lambda e: self._open_failed(e, on_opened))
+            return
         if isinstance(err, AlreadyOpen):
             self.host.read_only.refused(err, on_opened)
         else:
@@ -171,8 +219,10 @@ class Files(QObject):
             self.recent_menu.addAction("No recent inspections").setEnabled(False)
 
     def new_inspection(self, spec: NewInspection | None = None, *,
-                       on_opened: Callable[[], None] | None = None) -> None:
-        """Ask for the set-up (unless given), create the file and open it."""
+                       on_opened: Callable[[], None] | None = None,
+                       passphrase: str | None = None) -> None:
+        """Ask for the set-up (unless given), create the file (encrypted with
+        ``passphrase``, or the one chosen in the dialog) and open it."""
         if spec is None:
             from ui.dialogs.new_inspection import NewInspectionDialog
 
@@ -181,9 +231,12 @@ class Files(QObject):
             if not dialog.exec():
                 return
             spec = dialog.spec()
+            passphrase = dialog.encryption.chosen()
+            dialog.deleteLater()  # with the passphrase typed in it
         self.host.flush()
         chosen = spec
-        Op(self, lambda: create_inspection(chosen), label="Creating the inspection…") \
+        Op(self, lambda: create_inspection(chosen, passphrase=passphrase),
+           label="Creating the inspection…") \
             .success(lambda s: self._opened(s, on_opened)) \
             .failure(lambda err: self._open_failed(err, on_opened)) \
             .run_in_background(self.host.tasks)

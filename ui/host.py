@@ -128,7 +128,8 @@ class Host(Protocol):
 
     def open_file(self, path: Path, *, on_opened: Callable[[], None] | None = None,
                   read_only: bool = False, holder: Holder | None = None,
-                  on_refused: Callable[[AlreadyOpen], None] | None = None) -> None: ...
+                  on_refused: Callable[[AlreadyOpen], None] | None = None,
+                  passphrase: str | None = None, key_id: str | None = None) -> None: ...
 
     def choose_identity(self, then: Callable[[], None] | None = None) -> None: ...
 

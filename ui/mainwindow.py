@@ -32,8 +32,10 @@ from ui.files import Files
 from ui.firstrun import Bearings
 from ui.fit import keep_on_screen
 from ui.host import MenuName, MenuPlace
+from ui.keyboard import Keyboard
 from ui.operations import CoreOp, Op, TaskManager, changes_of
 from ui.readonly import ReadOnlyMode
+from ui.security import install_security
 from ui.session import Overview, Session
 from ui.settings import Settings
 from ui.watch import ChangeWatcher
@@ -82,12 +84,16 @@ class MainWindow(QMainWindow):
         self.setWindowTitle("Fieldwork")
         self._build()
         self._build_actions()
+        # Shortcuts wherever focus is; the Edit menu acts on the focused field.
+        self.keyboard = Keyboard(self, self._menus["edit"], self.undo_action, self.redo_action,
+                                 self.undo_stack, self.undo, self.redo, self.session_opened)
         self.read_only = ReadOnlyMode(self, self)
         self.watcher = ChangeWatcher(self, self)
         self.watcher.holder_left.connect(self.read_only.holder_left)
         self.files = Files(self)
         self.bearings = Bearings(self, new_inspection=self.files.new_inspection,
                                  open_file=self.files.choose_file)
+        self.security = install_security(self)
         self._evidence = EvidencePage(self)
         self._evidence.overview_applied.connect(self._show_title)
         self._evidence.overview_applied.connect(self.overview_applied)
@@ -229,10 +235,11 @@ class MainWindow(QMainWindow):
 
     def open_file(self, path: Path, *, on_opened: Callable[[], None] | None = None,
                   read_only: bool = False, holder: Holder | None = None,
-                  on_refused: Callable[[AlreadyOpen], None] | None = None) -> None:
+                  on_refused: Callable[[AlreadyOpen], None] | None = None,
+                  passphrase: str | None = None, key_id: str | None = None) -> None:
         """Open an inspection (see :meth:`ui.files.Files.open_file`)."""
         self.files.open_file(path, on_opened=on_opened, read_only=read_only, holder=holder,
-                             on_refused=on_refused)
+                             on_refused=on_refused, passphrase=passphrase, key_id=key_id)
 
     def choose_identity(self, then: Callable[[], None] | None = None) -> None:
         self.files.choose_identity(then)

@@ -157,11 +157,13 @@ class ReadOnlyMode(QObject):
         host.session_opened.connect(lambda: self.session_installed(host.session))
         host.session_closed.connect(self.banner.hide)
 
-    def refused(self, err: AlreadyOpen, on_opened: Callable[[], None] | None = None) -> None:
-        """The file is open for writing elsewhere: say by whom, and offer it read-only."""
+    def refused(self, err: AlreadyOpen, on_opened: Callable[[], None] | None = None, *,
+                passphrase: str | None = None, key_id: str | None = None) -> None:
+        """The file is open for writing elsewhere: say by whom, and offer it read-only
+        (an encrypted one with the ``passphrase`` already typed, if any)."""
         if ask_open_read_only(self.host.window(), err):
             self.host.open_file(err.path, read_only=True, holder=err.holder,
-                                on_opened=on_opened)
+                                on_opened=on_opened, passphrase=passphrase, key_id=key_id)
 
     def session_installed(self, session: Session | None) -> None:
         if session is None or session.writable:

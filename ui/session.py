@@ -8,7 +8,7 @@ single notes.
 from __future__ import annotations
 
 import contextlib
-import sqlite3
+import weakref
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -46,7 +46,28 @@ class Session:
     holder: filelock.Holder | None = None
     #: The writer connection's ``PRAGMA data_version`` when last asked (worker only).
     data_version: int = 0
+    #: The file's passphrase, for an encrypted file (None: a plain one). Kept here, in
+    #: memory, and nowhere else: every connection the session opens needs it.
+    passphrase: str | None = field(default=None, repr=False)
+    #: The encrypted file's keychain name (:func:`ui.security.keychain.file_identity`).
+    key_id: str | None = None
+    #: ``retired on <date> by <name>``, once the inspection is retired (then read-only).
+    retired: str | None = None
     _writer_closed: bool = False
+
+    def __post_init__(self) -> None:
+        _LIVE[id(self)] = self
+
+    @property
+    def encrypted(self) -> bool:
+        return self.passphrase is not None
+
+    def open_store(self) -> Store:
+        """A connection of its own to the file (for a lane other than the worker's), with
+        the session's passphrase; the caller closes it."""
+        from fieldwork.store import Store
+
+        return Store.open(self.path, passphrase=self.passphrase)
 
     @property
     def writable(self) -> bool:
@@ -54,8 +75,10 @@ class Session:
 
     def close_writer(self) -> None:
         """Close the worker's connection and give up the lock (call on the worker)."""
+        from fieldwork.store import SQL_ERRORS
+
         self._writer_closed = True
-        with contextlib.suppress(sqlite3.Error):
+        with contextlib.suppress(*SQL_ERRORS):
             self.writer.close()
         if self.lock is not None:
             self.lock.release()
@@ -64,11 +87,13 @@ class Session:
         """Whether another connection (the command line, another app) has committed to the
         file since the last call. Cheap: SQLite reads it from the WAL index (call on the
         worker). The writer's own commits do not count, and the reader never writes."""
+        from fieldwork.store import OPERATIONAL_ERRORS
+
         if self._writer_closed:
             return False
         try:
             version = self.writer.data_version()
-        except sqlite3.OperationalError:
+        except OPERATIONAL_ERRORS:
             return False
         changed = version != self.data_version
         self.data_version = version
@@ -81,13 +106,56 @@ class Session:
 
     def close_reader(self) -> None:
         """Close the GUI's connection (call on the GUI thread)."""
-        with contextlib.suppress(sqlite3.Error):
+        from fieldwork.store import SQL_ERRORS
+
+        with contextlib.suppress(*SQL_ERRORS):
             self.reader.close()
 
 
+#: Every session not yet garbage-collected, so that a crash report can take their
+#: passphrases out of what it says (:func:`secrets`). Holds no passphrase itself.
+_LIVE: weakref.WeakValueDictionary[int, Session] = weakref.WeakValueDictionary()
+
+
+def secrets() -> list[str]:
+    """The passphrases of the sessions alive now, to scrub from crash reports."""
+    return [s.passphrase for s in list(_LIVE.values()) if s.passphrase]
+
+
+class PassphraseNeeded(FieldworkError):
+    """The file is encrypted, and no passphrase (or a wrong one) was given to open it."""
+
+    def __init__(self, path: Path, key_id: str | None, *, wrong: bool) -> None:
+        self.path = Path(path)
+        self.key_id = key_id
+        self.wrong = wrong
+        super().__init__(f"{self.path.name}: " + (
+            "that passphrase does not open this inspection" if wrong
+            else "this inspection is encrypted: its passphrase is needed to open it"))
+
+
+def _key_id(path: Path) -> str | None:
+    """The encrypted file's keychain name, read from its first bytes, unless a connection
+    to it is open in this process (reading it then would drop SQLite's locks)."""
+    from fieldwork import files
+    from ui.security.keychain import file_identity
+
+    if files.is_open_here(path):
+        return None
+    try:
+        return file_identity(path)
+    except OSError:
+        return None
+
+
 def open_session(path: Path, *, read_only: bool = False,
-                 holder: filelock.Holder | None = None) -> Session:
+                 holder: filelock.Holder | None = None, passphrase: str | None = None,
+                 key_id: str | None = None) -> Session:
     """Open both connections to an inspection file (run on the worker).
+
+    An encrypted file needs its ``passphrase`` (``key_id`` is its keychain name, when the
+    caller knows it already); without it, or with a wrong one, :class:`PassphraseNeeded`
+    is raised before anything is opened or locked.
 
     Unless ``read_only`` (then ``holder`` is who has it open for writing, if anyone), take
     the file's lock first; a folder or disk that cannot hold a lock opens the file
@@ -95,9 +163,17 @@ def open_session(path: Path, *, read_only: bool = False,
 
     :raises fieldwork.lock.AlreadyOpen: another app or window has the file open for writing
     """
+    from fieldwork import files
+    from fieldwork.encryption import is_encrypted
+    from fieldwork.errors import EncryptedFile, WrongPassphrase
     from fieldwork.store import Store
 
     path = Path(path)
+    if passphrase is None and path.is_file() and not files.is_open_here(path) \
+            and is_encrypted(path):
+        raise PassphraseNeeded(path, _key_id(path), wrong=False)
+    if passphrase is not None and key_id is None:
+        key_id = _key_id(path)
     held: filelock.FileLock | None = None
     reason: str | None = None
     if read_only:
@@ -108,9 +184,15 @@ def open_session(path: Path, *, read_only: bool = False,
         except filelock.LockUnavailable as err:
             read_only, reason = True, err.reason
     try:
-        writer = Store.open(path, read_only=read_only)
         try:
-            reader = Store.open(path, read_only=read_only or not writer.writable)
+            writer = Store.open(path, read_only=read_only, passphrase=passphrase)
+        except WrongPassphrase:
+            raise PassphraseNeeded(path, key_id, wrong=True) from None
+        except EncryptedFile:
+            raise PassphraseNeeded(path, key_id, wrong=False) from None
+        try:
+            reader = Store.open(path, read_only=read_only or not writer.writable,
+                                passphrase=passphrase)
         except BaseException:
             writer.close()
             raise
@@ -118,13 +200,27 @@ def open_session(path: Path, *, read_only: bool = False,
         if held is not None:
             held.release()
         raise
+    if not writer.encrypted:
+        passphrase = key_id = None  # a plain file: a passphrase given is not needed
     if held is not None and not writer.writable:
         held.release()  # read-only for another reason: nothing to hold
         held = None
     if not writer.writable:
         reason = reason or writer.read_only_reason or "the file cannot be written"
+    retired = _retired(writer)
+    if retired is not None and writer.writable:
+        # Only the issued letter is left: nothing to write, no lock to hold.
+        reader.close()
+        writer.close()
+        if held is not None:
+            held.release()
+        return open_session(path, read_only=True, passphrase=passphrase, key_id=key_id)
+    if retired is not None:
+        reason = f"this inspection was {retired}; only its issued letter is kept"
     session = Session(path=path, writer=writer, reader=reader, lock=held,
-                      read_only_reason=reason, holder=holder if read_only else None)
+                      read_only_reason=reason, holder=holder if read_only else None,
+                      passphrase=passphrase, key_id=key_id if passphrase else None,
+                      retired=retired)
     try:
         from ui.models.notes import PAGE_SIZE
 
@@ -138,6 +234,15 @@ def open_session(path: Path, *, read_only: bool = False,
         session.close_writer()
         raise
     return session
+
+
+def _retired(store: Store) -> str | None:
+    """``retired on 3 December 2026 by Alison Whitcombe``, if the inspection is retired."""
+    from fieldwork.retention import retired_record
+    from ui.security.retention import retired_text
+
+    record = retired_record(store)
+    return None if record is None else retired_text(record)
 
 
 def holder_text(holder: filelock.Holder) -> str:
@@ -239,10 +344,12 @@ def template_names() -> list[tuple[str, str]]:
     return found or [(DEFAULT_TEMPLATE, DEFAULT_TEMPLATE)]
 
 
-def create_inspection(spec: NewInspection) -> Session:
-    """Create the file (:func:`fieldwork.inspections.create_inspection`), then open it (run
-    on the worker)."""
-    return open_session(inspections.create_inspection(spec))
+def create_inspection(spec: NewInspection, *, passphrase: str | None = None) -> Session:
+    """Create the file (:func:`fieldwork.inspections.create_inspection`; encrypted from
+    the start with ``passphrase``), then open it (run on the worker)."""
+    if passphrase is not None:
+        spec = replace(spec, passphrase=passphrase)
+    return open_session(inspections.create_inspection(spec), passphrase=spec.passphrase)
 
 
 def sample_location() -> Path:

@@ -13,6 +13,9 @@ from PySide6.QtCore import QByteArray, QSettings
 ORGANISATION = "Fieldwork"
 APPLICATION = "Fieldwork"
 MAX_RECENT = 8
+#: Lock the window after this long without a key press or a click (seconds; 0: never).
+DEFAULT_IDLE_LOCK_SECONDS = 10 * 60
+IDLE_LOCK_KEY = "security/idle_lock_seconds"
 
 
 class Settings:
@@ -57,6 +60,17 @@ class Settings:
             return int(str(self.q.value(key, default)))
         except (TypeError, ValueError):
             return default
+
+    def idle_lock_seconds(self) -> float:
+        """How long without input before the window locks (0: it never does)."""
+        try:
+            value = float(str(self.q.value(IDLE_LOCK_KEY, DEFAULT_IDLE_LOCK_SECONDS)))
+        except (TypeError, ValueError):
+            return DEFAULT_IDLE_LOCK_SECONDS
+        return value if value >= 0 and value == value else DEFAULT_IDLE_LOCK_SECONDS
+
+    def set_idle_lock_seconds(self, seconds: float) -> None:
+        self.q.setValue(IDLE_LOCK_KEY, max(0.0, float(seconds)))
 
     def sync(self) -> None:
         self.q.sync()

@@ -28,6 +28,8 @@ COMMAND_MODULES = (
     "fieldwork.cli.fields",
     "fieldwork.cli.team",
     "fieldwork.cli.timeliness",
+    "fieldwork.cli.encryption",
+    "fieldwork.cli.retention",
 )
 #: The entry point group through which other packages add commands.
 COMMAND_GROUP = "fieldwork.commands"
@@ -58,6 +60,9 @@ def build_parser() -> argparse.ArgumentParser:
         importlib.import_module(name).add_commands(sub)
     for add_commands in _installed_commands():
         add_commands(sub)
+    from fieldwork.cli.encryption import add_file_passphrase
+
+    add_file_passphrase(parser)
     return parser
 
 
@@ -88,7 +93,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         parser = build_parser()
         args = parser.parse_args(args_list)
-        status = args.handler(args)
+        status = _run(args)
     except FieldworkError as err:
         print(f"error: {_one_line(str(err))}", file=sys.stderr)
         return 2
@@ -100,6 +105,24 @@ def main(argv: Sequence[str] | None = None) -> int:
     except Exception as err:  # a bug: report it as one, never as the user's mistake
         return _internal_error(err, args_list, parser)
     return int(status or 0)
+
+
+#: Commands that run on after their handler starts (the app, with threads of its own, in
+#: which the passphrase given would not be seen): they read it themselves if they want it
+#: (:func:`fieldwork.cli.encryption.file_passphrase`).
+_OWN_PASSPHRASE = frozenset({"gui"})
+
+
+def _run(args: argparse.Namespace) -> Any:
+    """The command, with the inspection file passphrase it was given (if any) used by
+    every file it opens."""
+    from fieldwork.cli.encryption import file_passphrase
+    from fieldwork.store.cipher import passphrase_given
+
+    if args.command in _OWN_PASSPHRASE:
+        return args.handler(args)
+    with passphrase_given(file_passphrase(args)):
+        return args.handler(args)
 
 
 def _internal_error(

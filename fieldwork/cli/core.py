@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import datetime as dt
 import os
 import sys
 from collections.abc import Iterator
@@ -29,6 +30,8 @@ def add_commands(sub: Any) -> None:
     p = sub.add_parser("import", help="import interchange JSON (creates the file if missing)")
     p.add_argument("file", help="the inspection file, F.fieldwork")
     p.add_argument("json", help="the interchange JSON to read")
+    p.add_argument("--encrypt", action="store_true",
+                   help="make the new file encrypted, with the passphrase in --passphrase-file")
     p.set_defaults(handler=cmd_import)
 
     p = sub.add_parser("export", help="export the inspection as interchange JSON")
@@ -114,7 +117,9 @@ def _note_options(p: argparse.ArgumentParser, *, required: bool) -> None:
     )
     p.add_argument("--case", dest="case_ref", help="the authority's case reference")
     p.add_argument("--role", dest="subject_role", help="the staff role, for an interview")
-    p.add_argument("--at", dest="observed_at", help="when (ISO 8601; default now)")
+    p.add_argument("--at", dest="observed_at",
+                   help="when: '24 Jun 2009 10:30', '24/06/2009 10:30', '10:30' (today), "
+                        "'yesterday 14:00' or ISO 8601 (default now)")
     p.add_argument("--text", required=required)
     p.add_argument("--finding", dest="findings", action="append", metavar="FINDING_ID",
                    help="tag to this finding (repeatable)")
@@ -123,13 +128,29 @@ def _note_options(p: argparse.ArgumentParser, *, required: bool) -> None:
 def cmd_import(args: argparse.Namespace) -> int:
     from fieldwork.interchange import import_file
 
-    store, changes = import_file(args.file, args.json)
+    store, changes = import_file(args.file, args.json, encrypt_with=encrypt_with(args))
     store.close()
     print(
         f"imported into {args.file}: {len(changes.notes)} notes, {len(changes.findings)} "
         f"findings, {len(changes.cases)} cases, {len(changes.inspectors)} inspectors"
     )
     return 0
+
+
+def encrypt_with(args: argparse.Namespace) -> str | None:
+    """The passphrase to encrypt a new file with (``--encrypt``), or None.
+
+    :raises InvalidValue: ``--encrypt`` without a passphrase, or to a file that exists
+    """
+    from fieldwork.cli.encryption import file_passphrase
+    from fieldwork.errors import InvalidValue
+
+    if not getattr(args, "encrypt", False):
+        return None
+    if Path(args.file).exists():
+        raise InvalidValue(f"{args.file}: exists already; --encrypt makes a new file "
+                           "(encrypt this one with 'fieldwork encrypt')")
+    return file_passphrase(args, required=True)
 
 
 def cmd_export(args: argparse.Namespace) -> int:
@@ -150,7 +171,16 @@ def _given(args: argparse.Namespace, *names: str) -> dict[str, Any]:
     return {n: getattr(args, n) for n in names if getattr(args, n, None) is not None}
 
 
+def _read_time(args: argparse.Namespace) -> None:
+    """``--at`` as typed, read as the app's Time field reads it (before the file opens)."""
+    if args.observed_at is not None:
+        from fieldwork.when import parse_when, stored
+
+        args.observed_at = stored(parse_when(args.observed_at, dt.datetime.now()))
+
+
 def cmd_note_add(args: argparse.Namespace) -> int:
+    _read_time(args)
     with opened(args.file) as store:
         changes = store.add_note(
             author=args.author,
@@ -161,6 +191,7 @@ def cmd_note_add(args: argparse.Namespace) -> int:
 
 
 def cmd_note_edit(args: argparse.Namespace) -> int:
+    _read_time(args)
     with opened(args.file) as store:
         by = store.inspector(args.by).id if args.by else None
         changes = store.edit_note(

@@ -26,12 +26,17 @@ def add_commands(sub: Any) -> None:
     p.add_argument("--template", help="the letter template (default: ucra-2009)")
     p.add_argument("--first-day", help="the first day of fieldwork, YYYY-MM-DD (default: today)")
     p.add_argument("--last-day", help="the last day of fieldwork (default: the first day)")
+    p.add_argument("--encrypt", action="store_true",
+                   help="make the file encrypted, with the passphrase in --passphrase-file")
     p.set_defaults(handler=cmd_new)
 
     p = sub.add_parser("copy", help="save a copy of an inspection file, with its own identity "
                                     "for merging, as a second laptop would have")
     p.add_argument("file", help="the inspection file, F.fieldwork")
     p.add_argument("copy", help="the copy to write (never over an inspection file or a pack)")
+    p.add_argument("--encrypt", action="store_true",
+                   help="make the copy of a plain file encrypted, with the passphrase in "
+                        "--passphrase-file (an encrypted file's copy is encrypted anyway)")
     p.set_defaults(handler=cmd_copy)
 
 
@@ -47,6 +52,7 @@ def _day(text: str | None, what: str, default: dt.date) -> dt.date:
 
 
 def cmd_new(args: argparse.Namespace) -> int:
+    from fieldwork.cli.core import encrypt_with
     from fieldwork.inspections import DEFAULT_TEMPLATE, NewInspection, create_inspection
 
     first = _day(args.first_day, "--first-day", dt.date.today())
@@ -61,6 +67,7 @@ def cmd_new(args: argparse.Namespace) -> int:
         last_day=last,
         team=[(args.lead, Role.LEAD), *((name, Role.TEAM) for name in args.team)],
         me=args.me if args.me is not None else args.lead,
+        passphrase=encrypt_with(args),
     )
     create_inspection(spec)
     count = len(spec.names())
@@ -73,6 +80,16 @@ def cmd_copy(args: argparse.Namespace) -> int:
     from fieldwork.cli.core import opened
     from fieldwork.inspections import save_copy
 
+    if args.encrypt:
+        from fieldwork.cli.encryption import file_passphrase
+        from fieldwork.encryption import encrypted_copy, is_encrypted
+
+        if not is_encrypted(args.file):
+            passphrase = file_passphrase(args, required=True)
+            assert passphrase is not None
+            path = encrypted_copy(args.file, args.copy, passphrase)
+            print(f"wrote {path} (encrypted)")
+            return 0
     with opened(args.file) as store:
         path = save_copy(store, args.copy)
     print(f"wrote {path}")

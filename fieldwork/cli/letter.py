@@ -65,15 +65,31 @@ def cmd_appendix(args: argparse.Namespace) -> int:
 
     refuse_overwrite(args.output, inputs=[args.file])
     with opened(args.file) as store:
+        if store.retired:
+            from fieldwork.errors import Retired
+
+            raise Retired(f"{_retired_line(store)}: there is no evidence for an appendix")
         path = issuing.write_bytes(args.output, issuing.appendix_pdf(store), inputs=[store.path])
     print(f"wrote {path} (not for publication)")
     return 0
+
+
+def _retired_line(store: Any) -> str:
+    from fieldwork.retention import retired_record
+
+    done = retired_record(store)
+    assert done is not None
+    return (f"{store.path}: retired on {done.day} by {done.by}; only the issued letter is "
+            f"kept (sha256 {done.letter_sha256})")
 
 
 def cmd_check(args: argparse.Namespace) -> int:
     from fieldwork import issuing
 
     with opened(args.file) as store:
+        if store.retired:
+            print(_retired_line(store))
+            return 0
         results = issuing.check(store)
     for r in results:
         target = f" [{r.target} {r.target_id}]" if r.target_id else f" [{r.target}]"

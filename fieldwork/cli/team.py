@@ -8,8 +8,9 @@ from pathlib import Path
 from typing import Any
 
 from fieldwork.cli.core import opened
+from fieldwork.cli.encryption import read_passphrase
 from fieldwork.cli.shown import safe
-from fieldwork.errors import FieldworkError, InvalidValue
+from fieldwork.errors import InvalidValue
 
 
 def add_commands(sub: Any) -> None:
@@ -42,6 +43,9 @@ def add_commands(sub: Any) -> None:
     p.add_argument("--as", dest="as_name", required=True, metavar="NAME",
                    help="who you are in the team (name or id)")
     _passphrase_option(p)
+    p.add_argument("--encrypt", action="store_true",
+                   help="make your copy encrypted, with its own passphrase in "
+                        "--file-passphrase-file (not the team passphrase)")
     p.set_defaults(handler=cmd_join)
 
     p = sub.add_parser("conflicts", help="list the open conflicts, with both versions")
@@ -61,31 +65,6 @@ def add_commands(sub: Any) -> None:
 def _passphrase_option(p: argparse.ArgumentParser) -> None:
     p.add_argument("--passphrase-file", required=True, metavar="P",
                    help="a file holding the team passphrase")
-
-
-def read_passphrase(path: str) -> str:
-    """The passphrase in a file: its text without the final line break.
-
-    No message names the file: whoever typed the passphrase itself where its file's path
-    belongs would see it printed back.
-    """
-    wants = "--passphrase-file wants the path of a file that holds the team passphrase"
-    try:
-        text = Path(path).read_text(encoding="utf-8")
-    except FileNotFoundError:
-        raise FieldworkError(f"the passphrase file given does not exist ({wants})") from None
-    except IsADirectoryError:
-        raise FieldworkError(f"the passphrase file given is a folder ({wants})") from None
-    except UnicodeDecodeError:
-        raise FieldworkError("the passphrase file given is not UTF-8 text") from None
-    except OSError as err:
-        raise FieldworkError(
-            f"the passphrase file given cannot be read ({err.strerror})"
-        ) from None
-    passphrase = text.removesuffix("\n").removesuffix("\r")
-    if not passphrase:
-        raise InvalidValue("the passphrase file given is empty")
-    return passphrase
 
 
 def cmd_pack(args: argparse.Namespace) -> int:
@@ -117,14 +96,19 @@ def cmd_merge(args: argparse.Namespace) -> int:
 
 
 def cmd_sync(args: argparse.Namespace) -> int:
+    import os
+
+    from fieldwork.cli.encryption import ENV
     from fieldwork.packs.sync import sync
 
-    if Path(args.passphrase_file).resolve().is_relative_to(Path(args.folder).resolve()):
-        raise InvalidValue(
-            f"{args.passphrase_file}: the passphrase file is inside the team folder, which the "
-            "sync engine copies to every member's machine (and perhaps a cloud): keep it "
-            "elsewhere"
-        )
+    own = getattr(args, "file_passphrase_file", None) or os.environ.get(ENV) or None
+    for secret in (args.passphrase_file, own):
+        if secret and Path(secret).resolve().is_relative_to(Path(args.folder).resolve()):
+            raise InvalidValue(
+                f"{secret}: the passphrase file is inside the team folder, which the sync "
+                "engine copies to every member's machine (and perhaps a cloud): keep it "
+                "elsewhere"
+            )
     passphrase = read_passphrase(args.passphrase_file)
     with opened(args.file) as store:
         report = sync(store, args.folder, passphrase)
@@ -146,7 +130,8 @@ def cmd_join(args: argparse.Namespace) -> int:
     from fieldwork.packs import join_pack
 
     passphrase = read_passphrase(args.passphrase_file)
-    store = join_pack(args.pack, args.output, passphrase, args.as_name)
+    store = join_pack(args.pack, args.output, passphrase, args.as_name,
+                      encrypt_with=_own_passphrase(args))
     try:
         me = store.inspector(store.me).name
         notes, findings = store.count_notes(), len(store.findings())
@@ -154,6 +139,18 @@ def cmd_join(args: argparse.Namespace) -> int:
         store.close()
     print(safe(f"joined as {me}: wrote {args.output} ({notes} notes, {findings} findings)"))
     return 0
+
+
+def _own_passphrase(args: argparse.Namespace) -> str | None:
+    from fieldwork.cli.encryption import file_passphrase
+
+    if not args.encrypt:
+        return None
+    own = file_passphrase(args, required=True)
+    if own == read_passphrase(args.passphrase_file):
+        raise InvalidValue("the copy's own passphrase is the team passphrase: give it one of "
+                           "its own, which only you know")
+    return own
 
 
 def cmd_conflicts(args: argparse.Namespace) -> int:

@@ -26,7 +26,7 @@ from pathlib import Path
 from typing import Any, BinaryIO, Protocol
 
 from fieldwork import files
-from fieldwork.errors import BadPack, FieldworkError, IncompletePack, WrongPassphrase
+from fieldwork.errors import BadPack, FieldworkError, IncompletePack, WrongPackPassphrase
 from fieldwork.packs import crypto
 
 MAGIC = b"FWPACK\x00\x01"
@@ -177,7 +177,7 @@ def read_pack(path: Path, passphrase: str) -> tuple[PackHeader, bytearray]:
         kdf = header.kdf
         key = crypto.derive_key(passphrase, header.salt, kdf["n"], kdf["r"], kdf["p"])
         if crypto.key_check(key) != header.key_check:
-            raise WrongPassphrase(f"{path}: wrong passphrase for this pack")
+            raise WrongPackPassphrase(f"{path}: wrong passphrase for this pack")
         cipher = crypto.ChunkCipher(key, header.nonce, header.raw)
         payload = bytearray(header.payload_size)
         out = memoryview(payload)

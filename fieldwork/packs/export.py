@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from fieldwork import files
-from fieldwork.errors import BadPack, InvalidValue, NotFound
+from fieldwork.errors import BadPack, InvalidValue, NotFound, Retired
 from fieldwork.packs import container, snapshot
 from fieldwork.store import Store, now
 from fieldwork.store.schema import SCHEMA_VERSION
@@ -42,6 +42,13 @@ def check_new_passphrase(passphrase: str) -> None:
         )
 
 
+def refuse_retired(store: Store) -> None:
+    """:raises Retired: the inspection was retired: its evidence is gone, and a pack of
+    it would tell teammates' copies nothing they should keep"""
+    if store.retired:
+        raise Retired(f"{store.path}: {store.read_only_reason}, so it makes no packs")
+
+
 def export_pack(store: Store, path: str | os.PathLike[str], passphrase: str, *,
                 replace_own: bool = False) -> PackInfo:
     """Write a pack of ``store`` to ``path`` (atomically: it appears whole or not at all).
@@ -52,11 +59,13 @@ def export_pack(store: Store, path: str | os.PathLike[str], passphrase: str, *,
 
     :raises InvalidValue: a passphrase that is empty or too short
         (:func:`check_new_passphrase`)
+    :raises Retired: the inspection was retired (:mod:`fieldwork.retention`)
     :raises ProtectedFile: ``path`` is evidence: an inspection file (this one or any
         other), an existing pack (but this copy's own, given ``replace_own``), or a
         database's journal (:func:`files.refuse_overwrite`)
     """
     target = Path(path)
+    refuse_retired(store)
     check_new_passphrase(passphrase)
     replaceable = (lambda p: is_own_pack(store, p)) if replace_own else None
     files.refuse_overwrite(target, inputs=[store.path], replaceable=replaceable)

@@ -18,6 +18,7 @@ from fieldwork.packs import container, snapshot
 from fieldwork.packs.validate import PackRows, Receiver, read_pack
 from fieldwork.store import Store
 from fieldwork.store import rows as R
+from fieldwork.store.cipher import FileKey
 from fieldwork.store.schema import REPLICATED_TABLES
 
 
@@ -26,6 +27,8 @@ def join_pack(
     target_path: str | os.PathLike[str],
     passphrase: str,
     as_name: str,
+    *,
+    encrypt_with: str | None = None,
 ) -> Store:
     """Create ``target_path``, a new copy of the pack's inspection that belongs to ``as_name``.
 
@@ -35,8 +38,12 @@ def join_pack(
 
     :raises BadPack: the pack cannot be read or opened, or a row of it breaks a rule
     :raises NoSuchInspector: ``as_name`` is not in the team (the message lists the team)
-    :raises InvalidValue: ``target_path`` exists already
+    :raises InvalidValue: ``target_path`` exists already, or ``encrypt_with`` (the new
+        file's own passphrase, which encrypts it from its first byte) is too short
     """
+    from fieldwork.store.cipher import new_key
+
+    key = new_key(encrypt_with) if encrypt_with is not None else None
     pack, target = Path(pack_path), Path(target_path)
     if target.exists():
         raise InvalidValue(f"{target}: already exists; choose another name for your copy")
@@ -49,7 +56,7 @@ def join_pack(
     # Holds the pack's decrypted rows: named so that a sweep removes it if this is killed.
     tmp = files.work_path(target, "joining")
     try:
-        _write_copy(tmp, rows, me, header, pack)
+        _write_copy(tmp, rows, me, header, pack, key)
         files.sync_file(tmp)
         os.replace(tmp, target)
         files.sync_dir(target.parent)
@@ -57,7 +64,7 @@ def join_pack(
         raise files.write_error(target, err) from None
     finally:
         files.remove_database(tmp)
-    return Store.open(target, actor=me)
+    return Store.open(target, actor=me, key=key)
 
 
 def _read(pack: Path, passphrase: str) -> tuple[container.PackHeader, PackRows]:
@@ -91,11 +98,12 @@ def _team_member(rows: PackRows, as_name: str) -> str:
 
 
 def _write_copy(
-    path: Path, rows: PackRows, me: str, header: container.PackHeader, pack: Path
+    path: Path, rows: PackRows, me: str, header: container.PackHeader, pack: Path,
+    key: FileKey | None = None,
 ) -> None:
     """Build the copy at ``path``: Fieldwork's schema, a new replica id, the pack's rows."""
     store = Store.create(path, inspection_id=header.inspection_id, actor=me,
-                         with_inspection=False)
+                         with_inspection=False, key=key)
     try:
         replication = store.replication
         with store.bulk.building(), store.atomic(), store.bulk.writes():

@@ -69,13 +69,13 @@ from fieldwork.errors import (
     NoTeamFolder,
     ReadOnly,
     StaleCopy,
-    WrongPassphrase,
+    WrongPackPassphrase,
 )
 from fieldwork.files import ProtectedFile
 from fieldwork.model import Changes
 from fieldwork.packs import container, snapshot
 from fieldwork.packs.conflicts import count_conflicts
-from fieldwork.packs.export import PackInfo, check_new_passphrase, export_pack
+from fieldwork.packs.export import PackInfo, check_new_passphrase, export_pack, refuse_retired
 from fieldwork.packs.merge import (
     CheckedPack,
     Indexes,
@@ -225,7 +225,7 @@ def sync(store: Store, folder: str | os.PathLike[str], passphrase: str, *,
     :raises NoTeamFolder: the team folder is missing or cannot be used
     :raises InvalidValue: the inspection file is inside the team folder, or the passphrase
         is too short to make a pack with (:func:`~fieldwork.packs.export.check_new_passphrase`)
-    :raises WrongPassphrase: the passphrase opens none of the team's packs
+    :raises WrongPackPassphrase: the passphrase opens none of the team's packs
     :raises StaleCopy: this copy is older than its own pack in the folder
     :raises ProtectedFile: a pack this copy did not make is under this copy's own name
     """
@@ -243,6 +243,7 @@ def prepare(store: Store, folder: str | os.PathLike[str], passphrase: str, *,
 
     :raises: as for :func:`sync`
     """
+    refuse_retired(store)
     if not store.writable:
         raise ReadOnly(
             f"{store.path}: {store.read_only_reason}, and a sync must write to it (the "
@@ -485,7 +486,7 @@ class _Sync:
             return
         self.progress("checking the passphrase")
         if container.key_check(self.passphrase, self.store.inspection_id) not in known:
-            raise WrongPassphrase(
+            raise WrongPackPassphrase(
                 f"{self.sub}: the passphrase is wrong: it opens none of the team's packs "
                 "in the team folder; nothing was written or merged"
             )
@@ -575,7 +576,7 @@ class _Sync:
             return
         if isinstance(err, IncompletePack):
             reason = f"it stopped arriving ({reason})"
-        if isinstance(err, WrongPassphrase):
+        if isinstance(err, WrongPackPassphrase):
             reason = "made with another passphrase than the team's"
         sha = candidate.sha
         if not sha:  # hashed, so that a copy of it or a touch is known without reading it

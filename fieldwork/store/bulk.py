@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Any
 
 from fieldwork import versions
 from fieldwork.store import rows as R
-from fieldwork.store.db import translated
+from fieldwork.store.db import SQL_ERRORS, translated
 from fieldwork.store.index import BULK_FTS_HASHSIZE, FTS_HASHSIZE
 from fieldwork.store.writer import check_content, now
 
@@ -109,9 +109,9 @@ class Bulk:
             with gc_paused():
                 yield
         finally:
-            with contextlib.suppress(sqlite3.Error):
+            with contextlib.suppress(*SQL_ERRORS):
                 index.set_hashsize(FTS_HASHSIZE)
-            with contextlib.suppress(sqlite3.Error):
+            with contextlib.suppress(*SQL_ERRORS):
                 self._conn.execute(f"PRAGMA cache_size = {int(cache)}")
 
     # ------------------------------------------------------------------ writes

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import contextlib
 import marshal
+import os
 import queue
 import sqlite3
 import subprocess
@@ -23,7 +24,8 @@ from typing import IO, Any
 
 from fieldwork import files
 from fieldwork.store import index_worker
-from fieldwork.store.db import remove_database
+from fieldwork.store.cipher import FileKey
+from fieldwork.store.db import SQL_ERRORS, remove_database
 
 _SHADOW_TABLES = ("notes_fts_data", "notes_fts_idx", "notes_fts_docsize")
 _BATCH = 5000
@@ -58,6 +60,14 @@ def _worker_error(code: int, message: str) -> Exception:
     )
 
 
+def _module_folder() -> str:
+    """The folder from which the worker (which runs without site-packages) imports
+    ``sqlcipher3``."""
+    import sqlcipher3
+
+    return os.path.dirname(os.path.dirname(os.path.abspath(sqlcipher3.__file__)))
+
+
 def _frame(kind: bytes, payload: Any) -> bytes:
     body = marshal.dumps(payload)
     return kind + len(body).to_bytes(8, "little") + body
@@ -73,12 +83,17 @@ class ParallelNotesIndex:
     only queues them.
     """
 
-    def __init__(self, beside: Path, fts_sql: str, hash_size: int) -> None:
+    def __init__(self, beside: Path, fts_sql: str, hash_size: int,
+                 key: FileKey | None = None) -> None:
         self.scratch = files.work_path(beside, "index")
+        self._key = key
         files.create_private(self.scratch)  # owner-only, whatever the worker's umask
+        argv = [sys.executable, "-I", "-S", index_worker.__file__, str(self.scratch),
+                str(hash_size), fts_sql]
+        if key is not None:  # the scratch index is encrypted with the file's key
+            argv.append(_module_folder())
         self._proc = subprocess.Popen(
-            [sys.executable, "-I", "-S", index_worker.__file__, str(self.scratch),
-             str(hash_size), fts_sql],
+            argv,
             stdin=subprocess.PIPE,
             stdout=subprocess.DEVNULL,
             stderr=subprocess.PIPE,
@@ -88,6 +103,8 @@ class ParallelNotesIndex:
         self._feeder = threading.Thread(target=self._feed, name="fieldwork-index-feed",
                                         daemon=True)
         self._feeder.start()
+        if key is not None:  # through the pipe, never on the command line
+            self._put(index_worker.KEY, key.pragma_value)
 
     # ------------------------------------------------------------ the feeding side
     def add_rows(self, rows: Sequence[tuple[Any, ...]]) -> None:
@@ -143,7 +160,8 @@ class ParallelNotesIndex:
         """
         try:
             self._wait()
-            conn.execute("ATTACH DATABASE ? AS fieldwork_index", (str(self.scratch),))
+            keyed = f" KEY {self._key.pragma_value}" if self._key is not None else ""
+            conn.execute(f"ATTACH DATABASE ? AS fieldwork_index{keyed}", (str(self.scratch),))
             try:
                 conn.execute("BEGIN")
                 for table in _SHADOW_TABLES:
@@ -167,7 +185,7 @@ class ParallelNotesIndex:
                     conn.execute("ROLLBACK")
                 raise
             finally:
-                with contextlib.suppress(sqlite3.Error):
+                with contextlib.suppress(*SQL_ERRORS):
                     conn.execute("DETACH DATABASE fieldwork_index")
         finally:
             self.discard()

@@ -15,6 +15,8 @@ import sqlite3
 from collections.abc import Iterator
 from pathlib import Path
 
+import sqlcipher3
+
 from fieldwork import files
 from fieldwork.errors import (
     Damaged,
@@ -25,6 +27,14 @@ from fieldwork.errors import (
     NotAnInspection,
     ReadOnly,
 )
+from fieldwork.store.cipher import FileKey
+from fieldwork.store.cipher import connect as cipher_connect
+
+#: SQLite's errors from either library: ``sqlite3`` (plain files) and ``sqlcipher3``
+#: (encrypted ones; its classes are its own).
+SQL_ERRORS: tuple[type[Exception], ...] = (sqlite3.Error, sqlcipher3.Error)
+OPERATIONAL_ERRORS: tuple[type[Exception], ...] = (
+    sqlite3.OperationalError, sqlcipher3.OperationalError)
 
 #: The value of ``meta.format`` in every inspection file.
 FILE_FORMAT = "fieldwork-inspection"
@@ -42,7 +52,7 @@ FOLDER_READ_ONLY = "the file's folder is read-only"
 OPENED_READ_ONLY = "opened read-only"
 
 
-def translate(err: sqlite3.Error, path: Path | str) -> FieldworkError | None:
+def translate(err: Exception, path: Path | str) -> FieldworkError | None:
     """The expected error that an SQLite error stands for, with a one-line message.
 
     None when it stands for none: a mistake in Fieldwork's own SQL ("no such column", a
@@ -82,7 +92,7 @@ def translated(path: Path | str) -> Iterator[None]:
     """Turn SQLite's expected errors into Fieldwork's inside the block; others propagate."""
     try:
         yield
-    except sqlite3.Error as err:
+    except SQL_ERRORS as err:
         expected = translate(err, path)
         if expected is None:
             raise
@@ -136,19 +146,25 @@ def read_only_reason(path: Path) -> str | None:
     return None
 
 
-def connect(path: Path, *, read_only: bool = False, immutable: bool = False) -> sqlite3.Connection:
+def connect(path: Path, *, read_only: bool = False, immutable: bool = False,
+            key: FileKey | None = None) -> sqlite3.Connection:
     """A connection usable from any one thread at a time (the caller serialises access).
 
     Through a ``file:`` URI with ``mode=rw`` (or ``ro``), so that a missing file is never
-    created; ``immutable`` reads a file nobody can be writing (on a read-only disk).
+    created; ``immutable`` reads a file nobody can be writing (on a read-only disk). With
+    ``key``, an SQLCipher connection to an encrypted file (:mod:`.cipher`).
     """
     uri = Path(os.path.abspath(path)).as_uri() + ("?mode=ro" if read_only else "?mode=rw")
     if immutable:
         uri += "&immutable=1"
+    if key is not None:
+        conn: sqlite3.Connection = cipher_connect(uri, key)
+        return conn
     return sqlite3.connect(uri, uri=True, timeout=2.0, check_same_thread=False)
 
 
-def connect_read_only(path: Path) -> tuple[sqlite3.Connection, Path | None]:
+def connect_read_only(path: Path, key: FileKey | None = None
+                      ) -> tuple[sqlite3.Connection, Path | None]:
     """A read-only connection to ``path``, wherever it lies.
 
     SQLite reads a WAL file only with its ``-shm`` beside it, which it cannot make on a
@@ -159,12 +175,15 @@ def connect_read_only(path: Path) -> tuple[sqlite3.Connection, Path | None]:
 
     :returns: the connection, and the work copy it reads (remove it after closing) or None
     """
-    conn = connect(path, read_only=True)
+    conn: sqlite3.Connection | None = None
     try:
+        # An encrypted file's connection is keyed as it is made, which may open it.
+        conn = connect(path, read_only=True, key=key)
         conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
         return conn, None
-    except sqlite3.OperationalError as err:
-        conn.close()
+    except OPERATIONAL_ERRORS as err:
+        if conn is not None:
+            conn.close()
         # The -shm cannot be made (CANTOPEN), or is there but cannot be written to
         # rebuild (READONLY_RECOVERY, READONLY_CANTINIT): read without it, as below.
         if getattr(err, "sqlite_errorcode", 0) & 0xFF not in (_CANTOPEN, _READONLY):
@@ -178,10 +197,10 @@ def connect_read_only(path: Path) -> tuple[sqlite3.Connection, Path | None]:
     except OSError:
         has_log = False
     if not has_log:
-        return connect(path, read_only=True, immutable=True), None
-    copy = _reading_copy(path)
+        return connect(path, read_only=True, immutable=True, key=key), None
+    copy = _reading_copy(path)  # an encrypted file's copy is as encrypted as the file
     try:
-        return connect(copy), copy
+        return connect(copy, key=key), copy
     except BaseException:
         files.remove_database(copy)
         raise
@@ -246,7 +265,7 @@ def set_pragmas(conn: sqlite3.Connection, path: Path) -> bool:
     conn.execute("PRAGMA busy_timeout = 2000")
     try:
         mode = conn.execute("PRAGMA journal_mode = WAL").fetchone()[0]
-    except sqlite3.OperationalError as err:
+    except OPERATIONAL_ERRORS as err:
         if getattr(err, "sqlite_errorcode", 0) & 0xFF == _READONLY:
             return False
         expected = translate(err, path)
@@ -275,20 +294,24 @@ def remove_database(path: str | os.PathLike[str]) -> None:
 
 
 @contextlib.contextmanager
-def new_database(path: Path, kind: str) -> Iterator[sqlite3.Connection]:
+def new_database(path: Path, kind: str, key: FileKey | None = None
+                 ) -> Iterator[sqlite3.Connection]:
     """A connection to a new database that becomes ``path`` when the block ends.
 
     It is built beside ``path`` as a hidden work file (:func:`files.work_path`), created
     owner-only before SQLite opens it (its WAL and shared memory then are too), and
     renamed, so the file appears whole or not at all; on any error the partial one is
     removed. SQLite's errors become Fieldwork's, and one that cannot be written is
-    :class:`ReadOnly` (or :class:`DiskFull`).
+    :class:`ReadOnly` (or :class:`DiskFull`). With ``key`` the new file is encrypted with
+    it (and its salt) from its first byte.
     """
     files.sweep(path.parent)
     tmp = files.work_path(path, kind)
     try:
         files.create_private(tmp)
-        conn = sqlite3.connect(str(tmp), check_same_thread=False)
+        with translated(path):
+            conn = (cipher_connect(str(tmp), key, uri_mode=False) if key is not None
+                    else sqlite3.connect(str(tmp), check_same_thread=False))
         try:
             with translated(path):
                 yield conn

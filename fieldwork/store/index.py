@@ -24,6 +24,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from fieldwork.store.cipher import FileKey
+
 if TYPE_CHECKING:
     from fieldwork.store.bulkindex import ParallelNotesIndex
 
@@ -83,8 +85,10 @@ _UNLINK = "DELETE FROM links WHERE note_id IN (SELECT id FROM notes WHERE seq = 
 class SearchIndex:
     """The search indexes and links of one open file."""
 
-    def __init__(self, conn: sqlite3.Connection) -> None:
+    def __init__(self, conn: sqlite3.Connection, key: FileKey | None = None) -> None:
         self._conn = conn
+        #: The file's key, if it is encrypted: a worker's scratch index is encrypted too.
+        self.key = key
         #: The notes index being built by a worker process, while a new file is built.
         self.pending: ParallelNotesIndex | None = None
 
@@ -155,7 +159,7 @@ class SearchIndex:
 
         try:
             self.pending = ParallelNotesIndex(beside, self._table_sql(NOTES_FTS.name),
-                                              BULK_FTS_HASHSIZE)
+                                              BULK_FTS_HASHSIZE, key=self.key)
         except OSError:  # no interpreter to start
             self.pending = None
             return False

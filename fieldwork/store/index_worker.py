@@ -1,15 +1,20 @@
 """The search-index builder that runs as its own process (see :mod:`bulkindex`).
 
-Run as ``python -I -S index_worker.py SCRATCH HASHSIZE FTS_SQL``: it reads framed batches
-from stdin and writes the notes search index (made by ``FTS_SQL``, the file's own
-definition, with FTS5 holding up to ``HASHSIZE`` bytes of pending index in memory) and the
-links into the database ``SCRATCH`` (an empty file the parent made), then exits 0; on
+Run as ``python -I -S index_worker.py SCRATCH HASHSIZE FTS_SQL [SQLCIPHER_FOLDER]``: it
+reads framed batches from stdin and writes the notes search index (made by ``FTS_SQL``, the
+file's own definition, with FTS5 holding up to ``HASHSIZE`` bytes of pending index in memory)
+and the links into the database ``SCRATCH`` (an empty file the parent made), then exits 0; on
 any error it prints one line to stderr, ``CODE|Type: message`` with CODE the SQLite
 error code (0 for another error), and exits 1. It imports nothing but
 the standard library, so that it starts in a few tens of milliseconds and never holds
 the parent's GIL: tokenising 100,000 notes keeps a core busy for two seconds or so.
 
 A frame is one kind byte, an 8-byte little-endian length and a :mod:`marshal` payload:
+
+* ``K`` — the first frame when ``SQLCIPHER_FOLDER`` is given (the file is encrypted): the
+  value of SQLCipher's ``PRAGMA key``; the scratch database is then made with
+  ``sqlcipher3``, imported from that folder, and encrypted with the file's own key, so that
+  no note text reaches the disk in the clear. Its temporary data stays in memory;
 
 * ``R`` — ``[(rowid, *columns), …]``, rowids going up, with the columns ``FTS_SQL`` gives
   its index (the file's own definition: the worker knows no column names of its own);
@@ -30,7 +35,7 @@ import sys
 from collections.abc import Iterator
 from typing import Any, BinaryIO
 
-ROWS, LINKS, END = b"R", b"L", b"E"
+ROWS, LINKS, END, KEY = b"R", b"L", b"E", b"K"
 
 
 def read_frames(stream: BinaryIO) -> Iterator[tuple[bytes, Any]]:
@@ -48,8 +53,27 @@ def read_frames(stream: BinaryIO) -> Iterator[tuple[bytes, Any]]:
         yield head[:1], marshal.loads(body)
 
 
-def build(scratch: str, hash_size: int, fts_sql: str, stream: BinaryIO) -> None:
-    conn = sqlite3.connect(scratch, isolation_level=None)
+def _connect(scratch: str, cipher_folder: str | None, frames: Iterator[tuple[bytes, Any]]
+             ) -> Any:
+    if cipher_folder is None:
+        return sqlite3.connect(scratch, isolation_level=None)
+    kind, key = next(frames, (b"", None))
+    if kind != KEY or not isinstance(key, str):
+        raise ValueError("the key of an encrypted index did not come first")
+    sys.path.insert(0, cipher_folder)
+    import sqlcipher3
+
+    conn = sqlcipher3.connect(scratch, isolation_level=None)
+    conn.execute("PRAGMA cipher_log_level = NONE")
+    conn.execute(f"PRAGMA key = {key}")
+    conn.execute("PRAGMA temp_store = MEMORY")
+    return conn
+
+
+def build(scratch: str, hash_size: int, fts_sql: str, stream: BinaryIO,
+          cipher_folder: str | None = None) -> None:
+    frames = read_frames(stream)
+    conn = _connect(scratch, cipher_folder, frames)
     try:
         conn.execute("PRAGMA journal_mode = OFF")
         conn.execute("PRAGMA synchronous = OFF")
@@ -69,7 +93,7 @@ def build(scratch: str, hash_size: int, fts_sql: str, stream: BinaryIO) -> None:
             "INSERT INTO notes_fts (notes_fts, rank) VALUES ('hashsize', ?)", (hash_size,)
         )
         links: list[tuple[str, str]] = []
-        for kind, payload in read_frames(stream):
+        for kind, payload in frames:
             if kind == END:
                 break
             if kind == ROWS:
@@ -89,7 +113,8 @@ def build(scratch: str, hash_size: int, fts_sql: str, stream: BinaryIO) -> None:
 
 def main(argv: list[str]) -> int:
     try:
-        build(argv[1], int(argv[2]), argv[3], sys.stdin.buffer)
+        build(argv[1], int(argv[2]), argv[3], sys.stdin.buffer,
+              argv[4] if len(argv) > 4 else None)
     except BaseException as err:  # reported to the parent as one line
         for suffix in ("", "-journal"):
             with contextlib.suppress(OSError):

@@ -14,6 +14,7 @@ import re
 import sqlite3
 
 from fieldwork.model import SearchHit
+from fieldwork.store.db import OPERATIONAL_ERRORS
 
 #: Marks around matched words in snippets; a view replaces them with its own highlighting.
 MARK_OPEN = "\x02"
@@ -61,7 +62,7 @@ def search_notes_and_findings(
         return []
     try:
         return _findings(conn, expr, limit) + _notes(conn, expr, limit)
-    except sqlite3.OperationalError:
+    except OPERATIONAL_ERRORS:
         # The tokenizer and FTS5's parser disagree on some exotic input; a query that
         # FTS5 cannot parse finds nothing rather than failing.
         return []

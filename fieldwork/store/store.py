@@ -26,7 +26,7 @@ from pathlib import Path
 from typing import Any, Concatenate, ParamSpec, TypeVar
 
 from fieldwork import files
-from fieldwork.errors import FieldworkError, InvalidValue, ReadOnly
+from fieldwork.errors import FieldworkError, InvalidValue, ReadOnly, Retired
 from fieldwork.letterstate import check_not_frozen
 from fieldwork.model import (
     CaseKind,
@@ -39,7 +39,7 @@ from fieldwork.model import (
     SearchHit,
     SourceType,
 )
-from fieldwork.store import opening, ordering
+from fieldwork.store import cipher, opening, ordering, retiring
 from fieldwork.store import rows as R
 from fieldwork.store.bulk import Bulk
 from fieldwork.store.db import remove_database, translated
@@ -103,10 +103,13 @@ class Store:
         *,
         writable: bool,
         read_only_reason: str | None = None,
+        key: cipher.FileKey | None = None,
     ) -> None:
         self.path = path
         self._conn = conn
-        conn.row_factory = sqlite3.Row
+        #: The key of an encrypted file (in memory only), or None for a plain one.
+        self.key = key
+        conn.row_factory = cipher.row_factory(conn)
         self._db = opening.database(conn)
         #: Whether writes are allowed; see :attr:`read_only_reason` for why not.
         self.writable = writable
@@ -117,9 +120,10 @@ class Store:
             row["key"]: row["value"] for row in conn.execute("SELECT key, value FROM meta")
         }
         self.actor: str = self._meta.get("me", "")
+        self._mark_retired()
         #: The parts (see the module's documentation).
         self.queries = Queries(conn)
-        self.index = SearchIndex(conn)
+        self.index = SearchIndex(conn, key)
         self._writer = RowWriter(self, conn)
         self._places = Places(conn, self._writer)
         self.bulk = Bulk(self, conn)
@@ -130,19 +134,35 @@ class Store:
     # ----------------------------------------------------------------- opening
     @classmethod
     def open(
-        cls, path: str | os.PathLike[str], *, actor: str | None = None, read_only: bool = False
+        cls,
+        path: str | os.PathLike[str],
+        *,
+        actor: str | None = None,
+        read_only: bool = False,
+        passphrase: str | None = None,
+        key: cipher.FileKey | None = None,
     ) -> Store:
         """Open an existing inspection file, for writing if it can be written; otherwise
         (or with ``read_only``) read-only, :attr:`read_only_reason` saying why. See
         :func:`.opening.open_connection`.
 
+        An encrypted file needs its ``passphrase`` (or the :attr:`key` of another store
+        open on it); a plain file ignores both. Without one, the passphrase given to the
+        command (:func:`fieldwork.store.cipher.given_passphrase`) is used, if any.
+
         :raises NotAnInspection: missing, empty, not SQLite, or SQLite of another kind
         :raises NewerSchema: written by a newer Fieldwork (the file is not touched)
+        :raises EncryptedFile: an encrypted file, and no passphrase
+        :raises WrongPassphrase: an encrypted file the passphrase does not open (unchanged)
         """
         p = Path(path)
-        conn, copy, reason = opening.open_connection(p, read_only=read_only)
+        if passphrase is None and key is None:
+            passphrase = cipher.given_passphrase()
+        conn, copy, reason, file_key = opening.open_connection(
+            p, read_only=read_only, passphrase=passphrase, key=key)
         try:
-            store = cls(conn, p, writable=reason is None, read_only_reason=reason)
+            store = cls(conn, p, writable=reason is None, read_only_reason=reason,
+                        key=file_key)
         except BaseException:
             opening.discard(conn, copy)
             raise
@@ -165,16 +185,24 @@ class Store:
         inspection_id: str | None = None,
         actor: str = "",
         with_inspection: bool = True,
+        passphrase: str | None = None,
+        key: cipher.FileKey | None = None,
     ) -> Store:
         """Create a new, empty inspection file. It must not exist already.
 
         The file appears whole or not at all: it is built beside the target and renamed.
         ``with_inspection=False`` leaves out the inspection's own row, for a copy whose rows
-        all come from elsewhere (a pack being joined): the caller adds it.
+        all come from elsewhere (a pack being joined): the caller adds it. With a
+        ``passphrase`` (at least 12 characters) or a ``key``, the file is encrypted from
+        its first byte.
+
+        :raises InvalidValue: the passphrase is too short
         """
         p = Path(path)
-        with opening.new_file(p, inspection_id=inspection_id, actor=actor) as conn:
-            store = cls(conn, p, writable=True)
+        if key is None and passphrase is not None:
+            key = cipher.new_key(passphrase)
+        with opening.new_file(p, inspection_id=inspection_id, actor=actor, key=key) as conn:
+            store = cls(conn, p, writable=True, key=key)
             store.actor = actor
             if with_inspection:
                 with store.atomic():
@@ -183,7 +211,7 @@ class Store:
                         {"fields": dict(inspection or {}), "state": LetterState.DRAFT.value},
                         by=None,
                     )
-        return cls.open(p, actor=actor or None)
+        return cls.open(p, actor=actor or None, key=key)
 
     def close(self) -> None:
         self._conn.close()
@@ -192,6 +220,11 @@ class Store:
         if self._reading_copy is not None:
             remove_database(self._reading_copy)
             self._reading_copy = None
+
+    @property
+    def encrypted(self) -> bool:
+        """Whether the file is encrypted (:mod:`fieldwork.encryption`)."""
+        return self.key is not None
 
     @property
     def read_only_reason(self) -> str | None:
@@ -220,7 +253,10 @@ class Store:
             raise
 
     def require_writable(self) -> None:
-        """:raises ReadOnly: the file is open read-only (saying why)"""
+        """:raises ReadOnly: the file is open read-only (saying why)
+        :raises Retired: the inspection was retired (a kind of ReadOnly)"""
+        if self.retired:
+            raise Retired(f"{self.path}: {self.read_only_reason}; nothing was changed")
         if not self.writable:
             raise ReadOnly(f"{self.path}: {self.read_only_reason}; nothing was changed")
 
@@ -602,21 +638,67 @@ class Store:
     latest_issue = _offered("letter_issues", LetterIssues.latest)
     issued_pdf = _offered("letter_issues", LetterIssues.pdf)
 
+    # -------------------------------------------------------------- retirement
+    @property
+    def retired(self) -> bool:
+        """Whether the inspection was retired (:mod:`fieldwork.retention`): its evidence
+        is gone, and the file is read-only."""
+        return retiring.RETIRED_AT in self._meta
+
+    def _mark_retired(self) -> None:
+        if self.retired:
+            self.writable = False
+            self._read_only_reason = (
+                f"the inspection was retired on {self._meta[retiring.RETIRED_AT][:10]}; "
+                "only its issued letter is kept")
+
+    def retire_evidence(self, record: dict[str, str]) -> None:
+        """Remove the evidence for good and record the retirement (the settings in
+        ``record``); see :mod:`.retiring`. Called by :func:`fieldwork.retention.retire`,
+        which decides whether it may be."""
+        self.require_writable()
+        retiring.wipe(self, self._conn, record)
+        self._meta.update(record)
+        for key in retiring.WIPED_META:
+            self._meta.pop(key, None)
+        self.queries.findings_changed()
+        self._mark_retired()
+
     # -------------------------------------------------------------- whole file
     def backup(self, target: str | os.PathLike[str], *, replace: bool = False) -> None:
         """Copy the whole file to a new file ``target``: see :func:`.opening.backup`."""
-        opening.backup(self._conn, self.path, Path(target), replace=replace)
+        opening.backup(self._conn, self.path, Path(target), replace=replace, key=self.key)
 
     def copy_into(self, other: Store) -> None:
         """Replace everything in ``other`` (an open, writable file) with this file's content,
-        through SQLite's backup API, under SQLite's locks."""
+        through SQLite's backup API, under SQLite's locks. Both must be plain or both
+        encrypted (SQLCipher copies pages between encrypted files only)."""
         other.require_writable()
+        if self.encrypted != other.encrypted:
+            raise InvalidValue(
+                f"{other.path}: cannot take the content of {self.path}: one is encrypted "
+                "and the other not")
         with translated(other.path):
             self._conn.backup(other._conn)
 
-    def serialize(self) -> bytes:
-        """The whole file as one database image (its WAL included), read in one transaction."""
+    def export_database(self, target: str | os.PathLike[str], key: cipher.FileKey | None
+                        ) -> None:
+        """Copy this encrypted file's whole content into the new, empty database
+        ``target``: plain (``key`` None) or encrypted with ``key``
+        (:func:`.cipher.export`). For :mod:`fieldwork.encryption`."""
+        if not self.encrypted:
+            raise InvalidValue(f"{self.path}: is not encrypted")
         with translated(self.path):
+            cipher.export(self._conn, Path(target), key, self.path)
+
+    def serialize(self) -> bytes:
+        """The whole file as one database image (its WAL included), read in one transaction.
+
+        Of an encrypted file, a plain image of its tables without the search indexes
+        (:func:`.cipher.plain_image`), held in memory only."""
+        with translated(self.path):
+            if self.encrypted:
+                return cipher.plain_image(self._conn)
             return self._conn.serialize()
 
     def integrity_check(self) -> str:

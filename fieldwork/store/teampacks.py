@@ -14,6 +14,8 @@ import sqlite3
 from collections.abc import Iterable
 from dataclasses import astuple, dataclass, fields
 
+from fieldwork.store.db import OPERATIONAL_ERRORS
+
 #: What became of a file.
 MINE = "mine"  # this copy's own pack (the one it wrote, or an identical copy of it)
 MERGED = "merged"  # read, checked and merged
@@ -77,7 +79,7 @@ class TeamPacks:
         try:
             rows = self._conn.execute(
                 f"SELECT {', '.join(_COLUMNS)} FROM team_packs").fetchall()
-        except sqlite3.OperationalError as err:
+        except OPERATIONAL_ERRORS as err:
             if "no such table" in str(err):
                 return {}
             raise

@@ -246,3 +246,21 @@ def test_other_packages_add_commands_through_the_entry_point(
         "broken", "fieldwork_test_plugin:no_such_function", "fieldwork.commands"))
     status, _, err = run(capsys, "hello")
     assert status == 70 and "internal error" in err
+
+
+def test_note_add_at_takes_what_people_type(inspection: Path,
+                                            capsys: pytest.CaptureFixture[str]) -> None:
+    from fieldwork.store import Store
+
+    note_id = run(capsys, "note", "add", inspection, "--author", "Tom Team", "--source",
+                  "case-record", "--at", "24 Jun 2009 10:30", "--text", "seen")[1].strip()
+    assert run(capsys, "note", "edit", inspection, note_id, "--at", "25/06/2009 9am")[0] == 0
+    with Store.open(inspection) as store:
+        assert store.note(note_id).observed_at == "2009-06-25T09:00"
+    before = sha(inspection)
+    status, out, err = run(capsys, "note", "add", inspection, "--author", "Tom Team",
+                           "--source", "case-record", "--at", "31 Feb 2009 10:00",
+                           "--text", "never written")
+    assert status == 2 and out == ""
+    assert err.strip() == "error: “31 Feb 2009 10:00”: Feb 2009 has no day 31"
+    assert sha(inspection) == before

@@ -8,6 +8,7 @@ from typing import Any
 
 import pytest
 from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QPushButton
 
 from fieldwork.packs import merge_packs
 from fieldwork.store import Store
@@ -89,9 +90,13 @@ def test_resolve_a_conflict_and_undo_it(
     assert not window.team.conflicts_button.isVisible()
     board = window.evidence.findings_model.index_of(FINDING_A)
     assert expected in str(board.data())  # the board shows it too
-    assert review.undo_button.isEnabled() and "Resolve conflict" in review.undo_button.text()
+    assert "Undo puts it back" in window.statusBar().currentMessage()
+    assert not [b for b in review.findChildren(QPushButton) if "Undo" in b.text()]
 
-    click(qtbot, review.undo_button)
+    review.activateWindow()  # Ctrl+Z in the dialog undoes the decision
+    qtbot.waitUntil(review.isActiveWindow)
+    qtbot.keyClick(review.focusWidget() or review, Qt.Key.Key_Z,
+                   Qt.KeyboardModifier.ControlModifier)
     qtbot.waitUntil(lambda: len(review.conflicts()) == 1, timeout=10000)
     idle()
     assert finding_text(window) == FIONAS
@@ -164,3 +169,39 @@ def test_a_case_has_no_text_to_merge(
     click(qtbot, dialog.take_button)
     qtbot.waitUntil(lambda: dialog.conflicts() == [], timeout=10000)
     idle()
+
+
+def test_the_members_side_names_who_made_each_version_to_the_second(
+    window: Any, qtbot: Any, idle: Callable[[], None], tmp_path: Path,
+) -> None:
+    """The lead and Derek both edit the lead's note; on Derek's copy, mine is Derek's version
+    and theirs the lead's, each with who made it and when, to the second."""
+    import re
+
+    with make_lead(tmp_path) as lead:
+        (derek,) = join_team(lead, tmp_path, 1)
+        lead.edit_note(NOTE_1, text="Referral seen the same day by the duty manager.")
+        derek.edit_note(NOTE_1, text="Referral seen within two days.")
+        exchange(lead, derek, tmp_path)
+        path = derek.path
+        derek.close()
+    open_in(window, qtbot, path, idle)
+    with qtbot.waitSignal(window.team.conflicts_counted, timeout=10000):
+        window.team.count_conflicts()
+    window.team.conflicts_action.trigger()
+    review = window.team.conflicts_dialog
+    qtbot.waitUntil(lambda: len(review.conflicts()) == 1, timeout=10000)
+    idle()
+    mine, theirs = review.mine_caption.text(), review.theirs_caption.text()
+    assert "Made by <b>Derek Osei</b>" in mine and "Alison" not in mine
+    assert "Made by <b>Alison Whitcombe</b>" in theirs
+    stamp = re.compile(r"\d{2}:\d{2}:\d{2}")
+    assert stamp.search(mine) and stamp.search(theirs)
+    # The note's author (the lead wrote it) is not shown as if she made Derek's version.
+    assert "Alison" not in review.mine_view.toPlainText()
+    assert "Alison" not in review.theirs_view.toPlainText()
+    # Esc closes the review.
+    review.activateWindow()
+    qtbot.waitUntil(review.isActiveWindow)
+    qtbot.keyClick(review.focusWidget() or review, Qt.Key.Key_Escape)
+    assert not review.isVisible()

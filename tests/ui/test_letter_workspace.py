@@ -82,7 +82,10 @@ def test_an_edit_is_undone_and_the_form_shows_it(letter: Any, qtbot: Any) -> Non
     ws.flush()
     settle(qtbot, ws)
     assert stored(ws)["authority"] == "Royal Borough of Greenwich"
-    assert window.undo_action.text() == "&Undo Edit authority"
+    assert window.undo_stack.undoText() == "Edit authority"
+    # Edit ▸ Undo names the focused field's typing while it can undo, else the change.
+    assert window.undo_action.text() == (
+        "&Undo Typing" if ws.form.authority.hasFocus() else "&Undo Edit authority")
     with qtbot.waitSignal(ws.preview_shown, timeout=5000):
         window.undo()
     settle(qtbot, ws)

@@ -95,6 +95,7 @@ def test_join_from_the_leads_pack_as_a_team_member(
     monkeypatch.setattr(prompts, "ask_passphrase", lambda *a, **kw: PASSPHRASE)
     monkeypatch.setattr(prompts, "choose_member", choose)
     monkeypatch.setattr(prompts, "save_inspection", lambda parent, suggested: target)
+    monkeypatch.setattr(prompts, "encrypt_copy", lambda parent, name: "")  # a plain copy
     with qtbot.waitSignal(window.team.joined, timeout=20000):
         window.team.join_action.trigger()
     idle()

@@ -19,6 +19,7 @@ from PySide6.QtWidgets import (
 )
 
 from fieldwork.model import CASE_FIELDS, Case, CaseKind
+from ui.dialogs.keys import main_button
 
 URGENT_FIELDS: tuple[tuple[str, str], ...] = (
     ("referred_at", "Referred back"),
@@ -84,8 +85,10 @@ class CaseDialog(QDialog):
         )
         buttons.accepted.connect(self.accept)
         buttons.rejected.connect(self.reject)
+        save = buttons.button(QDialogButtonBox.StandardButton.Save)
         if read_only:
-            buttons.button(QDialogButtonBox.StandardButton.Save).setEnabled(False)
+            save.setEnabled(False)
+        main_button(self, None if read_only else save)  # Enter saves; Esc cancels
         layout = QVBoxLayout(self)
         layout.addLayout(form)
         layout.addWidget(self.urgent)

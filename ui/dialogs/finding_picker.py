@@ -16,6 +16,7 @@ from PySide6.QtWidgets import (
 )
 
 from fieldwork.model import Finding
+from ui.dialogs.keys import main_button
 
 FINDING_ROLE = Qt.ItemDataRole.UserRole + 40
 
@@ -55,6 +56,7 @@ class FindingPicker(QDialog):
             QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
         )
         buttons.button(QDialogButtonBox.StandardButton.Ok).setText("Tag")
+        main_button(self, buttons.button(QDialogButtonBox.StandardButton.Ok))
         buttons.accepted.connect(self.accept)
         buttons.rejected.connect(self.reject)
         layout = QVBoxLayout(self)

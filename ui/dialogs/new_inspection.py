@@ -22,6 +22,8 @@ from PySide6.QtWidgets import (
 )
 
 from fieldwork.model import Role
+from ui.dialogs.keys import main_button
+from ui.security.new_file import EncryptChoice
 from ui.session import DEFAULT_TEMPLATE, NewInspection, template_names
 
 
@@ -99,10 +101,13 @@ class NewInspectionDialog(QDialog):
         file_label = QLabel("Fi&le:")
         file_label.setBuddy(self.path)
         form.addRow(file_label, file_row)
+        self.encryption = EncryptChoice()
+        form.addRow("", self.encryption)
         self.buttons = QDialogButtonBox(
             QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
         )
         self.buttons.button(QDialogButtonBox.StandardButton.Ok).setText("Create")
+        main_button(self, self.buttons.button(QDialogButtonBox.StandardButton.Ok))
         layout = QVBoxLayout(self)
         layout.addLayout(form)
         layout.addWidget(self.problem)
@@ -168,7 +173,7 @@ class NewInspectionDialog(QDialog):
             return "That file already exists; choose another name."
         if not path.parent.is_dir():
             return "That folder does not exist."
-        return ""
+        return self.encryption.problem_text()
 
     def _accept(self) -> None:
         problem = self.problem_text()

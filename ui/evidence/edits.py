@@ -13,6 +13,10 @@ from fieldwork.errors import NotFound
 from fieldwork.model import Changes, SourceType
 from ui import undo
 from ui.operations import CoreOp
+from ui.widgets.note_editor import ROLE_SOURCES
+
+#: Settings: the source type last chosen for a new note.
+NEW_SOURCE_KEY = "notes/new_source"
 
 if TYPE_CHECKING:
     from fieldwork.store import Store
@@ -49,10 +53,27 @@ class Edits:
         ov = page.overview
         me = ov.me.name if ov and ov.me else "me"
         where = page.notes_model.where
-        source = SourceType(where.source) if where.source else None
+        # The source last chosen for a new note, never the one of the note on screen.
+        source = self.last_new_source()
+        subject = where.case_ref or "" if source not in ROLE_SOURCES else ""
         page.notes_view.clearSelection()
-        page.editor.start_new(str(uuid.uuid4()), me, source=source,
-                              subject=where.case_ref or "")
+        page.editor.start_new(str(uuid.uuid4()), me, source=source, subject=subject)
+
+    def last_new_source(self) -> SourceType:
+        value = self.host.settings.q.value(NEW_SOURCE_KEY, SourceType.CASE_RECORD.value)
+        try:
+            return SourceType(str(value))
+        except ValueError:
+            return SourceType.CASE_RECORD
+
+    def remember_new_source(self, value: str) -> None:
+        self.host.settings.set_value(NEW_SOURCE_KEY, value)
+
+    def note_emptied(self, note_id: str) -> None:
+        """The text of a saved note was emptied and left: delete the note, undoably."""
+        self.host.push(undo.DeleteNotes(self.host.run, [note_id]))
+        self.host.statusBar().showMessage(
+            f"The note was emptied, so it was deleted — {_undo_key()} brings it back", 8000)
 
     def save_note(self, note_id: str, is_new: bool, before: dict[str, Any],
                   after: dict[str, Any]) -> None:

@@ -211,6 +211,8 @@ class EvidencePage(QWidget):
         self.clear_filter.clicked.connect(finder.show_all_notes)
         self.notes_view.selectionModel().currentChanged.connect(self._note_chosen)
         self.editor.save_requested.connect(edits.save_note)
+        self.editor.emptied.connect(edits.note_emptied)
+        self.editor.new_source_chosen.connect(edits.remember_new_source)
         self.editor.case_form_requested.connect(edits.edit_case)
         self.editor.tag_requested.connect(edits.tag_note)
         self.editor.unlink_requested.connect(edits.unlink)

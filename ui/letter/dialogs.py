@@ -18,6 +18,7 @@ from PySide6.QtWidgets import (
 )
 
 from fieldwork.checks import CheckResult
+from ui.dialogs.keys import main_button
 from ui.letter import printing
 from ui.letter.checks_view import ERROR, WARNING, message
 
@@ -71,6 +72,9 @@ class IssueDialog(QDialog):
             buttons.addButton(QDialogButtonBox.StandardButton.Cancel)
         buttons.accepted.connect(self.accept)
         buttons.rejected.connect(self.reject)
+        # Enter issues (or, with errors, closes); Esc cancels.
+        main_button(self, self.issue_button or buttons.button(
+            QDialogButtonBox.StandardButton.Close))
         layout = QVBoxLayout(self)
         layout.addWidget(self.message)
         layout.addWidget(self.list, 1)
@@ -109,6 +113,8 @@ def confirm_reopen(parent: QWidget | None, what: str, sha256: str) -> bool:
         f"{what}, sha256 {sha256[:16]}…. That issue stays on record in the inspection file. "
         "The letter goes back to draft so that it can be changed, and must be issued again.")
     reopen = box.addButton("Reopen", QMessageBox.ButtonRole.AcceptRole)
-    box.addButton(QMessageBox.StandardButton.Cancel)
+    cancel = box.addButton(QMessageBox.StandardButton.Cancel)
+    box.setDefaultButton(reopen)  # Enter reopens (the user chose Reopen…); Esc cancels
+    box.setEscapeButton(cancel)
     exec_dialog(box)
     return box.clickedButton() is reopen

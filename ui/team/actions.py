@@ -135,6 +135,11 @@ class TeamActions(QObject):
         session = host.session
         if session is None:
             return
+        if session.retired:
+            host.statusBar().showMessage(
+                f"No pack: this inspection was {session.retired}, and a retired copy makes "
+                "no packs.", 10000)
+            return
         host.flush()
         if passphrase is None:
             passphrase = prompts.ask_passphrase(
@@ -176,8 +181,10 @@ class TeamActions(QObject):
 
     # =================================================================== join
     def join_from_pack(self, pack: Path | None = None, passphrase: str | None = None,
-                       who: str | None = None, target: Path | None = None) -> None:
-        """Choose the lead's pack, unlock it, say who I am, save my copy, and open it."""
+                       who: str | None = None, target: Path | None = None, *,
+                       encrypt_with: str | None = None) -> None:
+        """Choose the lead's pack, unlock it, say who I am, save my copy (encrypted, if
+        chosen: asked when ``target`` is not given), and open it."""
         host, window = self.host, self.host.window()
         if pack is None:
             pack = prompts.choose_pack(window, dialog_folder(host))
@@ -221,14 +228,21 @@ class TeamActions(QObject):
                 if where is None:
                     return
             final = where
+            key = encrypt_with
+            if target is None:
+                choice = prompts.encrypt_copy(window, final.name)
+                if choice is None:
+                    return
+                key = choice or None
 
             def made(path: Path) -> None:
                 self.remember(secret, header.inspection_id)
-                host.open_file(path, on_opened=lambda: self.joined.emit(str(path)))
+                host.open_file(path, on_opened=lambda: self.joined.emit(str(path)),
+                               passphrase=key)
                 host.statusBar().showMessage(f"Joined the inspection: your copy is {path}",
                                                8000)
 
-            Op(window, lambda: work.join(chosen, final, secret, me),
+            Op(window, lambda: work.join(chosen, final, secret, me, encrypt_with=key),
                label="Making your copy…").success(made).failure(refused) \
                 .run_in_background(host.tasks)
 

@@ -39,6 +39,7 @@ from fieldwork.packs.conflicts import (
 )
 from fieldwork.store import Conflict
 from ui import undo
+from ui.dialogs.keys import main_button
 from ui.operations import Op
 from ui.team import diff, work
 from ui.team.present import kind_label, label, local_time, short
@@ -130,8 +131,8 @@ class ConflictsDialog(QDialog):
         self._want: str | None = None
         self._build()
         host.changes_applied.connect(self.on_changes)
-        host.undo_stack.canUndoChanged.connect(self.undo_button.setEnabled)
-        host.undo_stack.undoTextChanged.connect(self._undo_text_changed)
+        # Enter closes (a decision is a button of its own, never Enter's); Esc closes too.
+        main_button(self, self.close_button)
 
     # ================================================================ building
     def _build(self) -> None:
@@ -243,13 +244,13 @@ class ConflictsDialog(QDialog):
         self.splitter.setStretchFactor(1, 5)
         self.splitter.setSizes([400, 880])
 
-        self.undo_button = QPushButton("&Undo")
-        self.undo_button.setObjectName("undoButton")
-        self.undo_button.clicked.connect(self.host.undo)
+        # No Undo button here (it named whatever the window would undo); Ctrl+Z undoes a
+        # decision, as the status bar says after each.
         close = QPushButton("&Close")
+        close.setObjectName("closeButton")
         close.clicked.connect(self.accept)
+        self.close_button = close
         bottom = QHBoxLayout()
-        bottom.addWidget(self.undo_button)
         bottom.addStretch(1)
         bottom.addWidget(close)
         undo_here = QAction(self)
@@ -262,7 +263,6 @@ class ConflictsDialog(QDialog):
         layout.addWidget(self.splitter, 1)
         layout.addWidget(self.empty, 1)
         layout.addLayout(bottom)
-        self._update_undo()
 
     def _caption(self) -> QLabel:
         caption = QLabel("")
@@ -387,13 +387,14 @@ class ConflictsDialog(QDialog):
             (self.theirs_caption, "Theirs", conflict.theirs_by, conflict.theirs_at,
              conflict.theirs_deleted),
         ):
-            what = "Deleted by " if deleted else ""
             note = "the version shown now" if side == "Mine" else "the version kept aside"
             colour = diff.MINE_COLOUR if side == "Mine" else diff.THEIRS_COLOUR
+            made = "Deleted by" if deleted else "Made by"
             caption.setText(
                 f"<span style='background-color:{colour}'>&nbsp;&nbsp;&nbsp;&nbsp;</span>"
-                f"&nbsp; <b>{side}</b>: {note}<br/><span style='color:#444'>{what}"
-                f"{diff.escape(names.inspector(by))} · {diff.escape(local_time(at))}</span>")
+                f"&nbsp; <b>{side}</b>: {note}<br/><span style='color:#444'>{made} "
+                f"<b>{diff.escape(names.inspector(by))}</b> on "
+                f"{diff.escape(local_time(at, seconds=True))}</span>")
         mine_name, theirs_name = names.inspector(conflict.mine_by), names.inspector(
             conflict.theirs_by)
         if mine_name != theirs_name:
@@ -448,14 +449,6 @@ class ConflictsDialog(QDialog):
         self.merged_box.hide()
 
     # ==================================================================== undo
-    def _update_undo(self) -> None:
-        stack = self.host.undo_stack
-        self.undo_button.setEnabled(stack.canUndo())
-        self._undo_text_changed(stack.undoText())
-
-    def _undo_text_changed(self, text: str) -> None:
-        self.undo_button.setText(f"&Undo {text}" if text else "&Undo")
-
     def _undo_shortcut(self) -> None:
         if self.merged_box.isVisible() and self.merged.hasFocus():
             self.merged.undo()

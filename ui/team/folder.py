@@ -213,7 +213,8 @@ class TeamFolder(QObject):
                      .success(lambda outcome: self._applied(outcome) if current() else None)
                      .failure(lambda err: self._failed(err) if current() else None))
 
-        Op(self, lambda: folder_work.prepare_sync(path, folder, passphrase)) \
+        key = session.passphrase
+        Op(self, lambda: folder_work.prepare_sync(path, folder, passphrase, key=key)) \
             .success(ready).failure(lambda err: self._failed(err) if current() else None) \
             .run_in_background(host.tasks, lane=TEAM_FOLDER)
 
@@ -363,14 +364,14 @@ class TeamFolder(QObject):
         passphrase = self.team.passphrase_for(session.reader.inspection_id)
         if folder is None or not passphrase or not session.writable:
             return
-        path = session.path
+        path, key = session.path, session.passphrase
 
         def last_pack() -> None:
             done = threading.Event()
 
             def write() -> None:
                 with contextlib.suppress(FieldworkError):
-                    folder_work.sync_once(path, folder, passphrase, merge=False)
+                    folder_work.sync_once(path, folder, passphrase, merge=False, key=key)
                 done.set()
 
             threading.Thread(target=write, daemon=True, name="fieldwork-sync-close").start()

@@ -27,6 +27,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from ui.dialogs.keys import main_button
 from ui.folders import documents_folder
 from ui.operations import Op
 from ui.team import folder_work
@@ -105,6 +106,7 @@ class TeamFolderDialog(QDialog):
         self.review_button.clicked.connect(self._review)
         close = QPushButton("Close")
         close.clicked.connect(self.accept)
+        self.close_button = close
 
         top = QHBoxLayout()
         top.addWidget(self.folder_label, 1)
@@ -161,7 +163,8 @@ class TeamFolderDialog(QDialog):
             self.folder_label.setText(f"<b>Team folder:</b> {escape(str(folder))}")
         self.stop_button.setEnabled(folder is not None)
         self.sync_button.setEnabled(folder is not None and not status.running)
-        self.choose_button.setDefault(folder is None)
+        # Enter chooses a folder while there is none, else closes; Esc closes.
+        main_button(self, self.choose_button if folder is None else self.close_button)
         self.problem.setText(self.team_folder.problem_detail if status.problem else "")
         self.problem.setVisible(bool(status.problem))
         report = self.team_folder.last_report

@@ -42,13 +42,14 @@ class SyncOutcome:
     changes: Changes
 
 
-def prepare_sync(path: Path, folder: Path, passphrase: str) -> Prepared:
+def prepare_sync(path: Path, folder: Path, passphrase: str, *,
+                 key: str | None = None) -> Prepared:
     """Run on the team folder's lane: everything but writing to the file, with a
     connection of its own (opened and closed here, so none is left open when the file or
     the app closes; opening costs well under a millisecond)."""
     from fieldwork.store import Store
 
-    store = Store.open(path)
+    store = Store.open(path, passphrase=key)  # key: the file's own passphrase, if encrypted
     try:
         prepared = team_sync.prepare(store, folder, passphrase)
     finally:
@@ -63,12 +64,13 @@ def apply_sync(writer: Store, prepared: Prepared) -> SyncOutcome:
     return SyncOutcome(report, report.changes)
 
 
-def sync_once(path: Path, folder: Path, passphrase: str, *, merge: bool) -> SyncReport:
+def sync_once(path: Path, folder: Path, passphrase: str, *, merge: bool,
+              key: str | None = None) -> SyncReport:
     """A whole sync with a connection of its own, opened and closed here (the app's last
     sync, on closing)."""
     from fieldwork.store import Store
 
-    store = Store.open(path)
+    store = Store.open(path, passphrase=key)
     try:
         return team_sync.apply(store, team_sync.prepare(store, folder, passphrase, merge=merge))
     finally:

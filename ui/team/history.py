@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
 
 from fieldwork.errors import FieldworkError
 from fieldwork.model import Changes
+from ui.dialogs.keys import main_button
 from ui.operations import Op
 from ui.team import work
 from ui.team.present import kind_label
@@ -72,6 +73,7 @@ class HistoryDialog(QDialog):
         bottom = QHBoxLayout()
         bottom.addWidget(legend, 1)
         bottom.addWidget(close)
+        main_button(self, close)  # Enter and Esc close
         layout = QVBoxLayout(self)
         layout.addWidget(self.title)
         layout.addWidget(self.subtitle)

@@ -34,6 +34,7 @@ from PySide6.QtWidgets import (
 
 from fieldwork.errors import FieldworkError
 from fieldwork.packs import PackHeader
+from ui.dialogs.keys import main_button
 from ui.folders import dialog_folder
 from ui.operations import CoreOp, Op
 from ui.team import prompts, work
@@ -93,6 +94,8 @@ class MergeDialog(QDialog):
         self.pages.addWidget(self._summary_page())
         layout = QVBoxLayout(self)
         layout.addWidget(self.pages)
+        # Enter merges (from the passphrase box too); Esc cancels.
+        main_button(self, self.merge_button)
         if paths:
             self.add_paths(paths)
         self._update()

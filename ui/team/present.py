@@ -104,8 +104,9 @@ def short(text: str | None, width: int = 60) -> str:
     return text if len(text) <= width else text[: width - 1].rstrip() + "…"
 
 
-def local_time(at: str | None) -> str:
-    """A stored UTC time (ISO 8601 with Z) as local time: "24 June 2009, 17:02"."""
+def local_time(at: str | None, *, seconds: bool = False) -> str:
+    """A stored UTC time (ISO 8601 with Z) as local time: "24 June 2009, 17:02" (with
+    ``seconds``: "24 June 2009, 17:02:05")."""
     if not at:
         return "an unknown time"
     try:
@@ -114,7 +115,7 @@ def local_time(at: str | None) -> str:
         return at
     if when.tzinfo is not None:
         when = when.astimezone()
-    return f"{when.day} {when:%B %Y, %H:%M}"
+    return f"{when.day} {when:%B %Y, %H:%M:%S}" if seconds else f"{when.day} {when:%B %Y, %H:%M}"
 
 
 def wall_time(value: str) -> str:

@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
 )
 
 from fieldwork.model import Inspector, Role
+from ui.dialogs.keys import main_button
 
 PACK_FILTER = "Team packs (*.fwpack)"
 INSPECTION_FILTER = "Inspections (*.fieldwork)"
@@ -61,6 +62,7 @@ class PassphraseDialog(QDialog):
             QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
         self.buttons.accepted.connect(self.accept)
         self.buttons.rejected.connect(self.reject)
+        main_button(self, self.buttons.button(QDialogButtonBox.StandardButton.Ok))
         layout = QVBoxLayout(self)
         layout.addWidget(intro)
         layout.addLayout(form)
@@ -151,3 +153,10 @@ def choose_member(parent: QWidget | None, team: list[Inspector], sender: str) ->
     if not ok:
         return None
     return team[labels.index(label)].id
+
+
+def encrypt_copy(parent: QWidget | None, name: str) -> str | None:
+    """The passphrase to encrypt a new copy with, ``""`` for a plain one, None: cancelled."""
+    from ui.security.encrypt import ask_copy_encryption
+
+    return ask_copy_encryption(parent, name)  # type: ignore[arg-type]

@@ -25,7 +25,9 @@ from ui.team.work import RowHistory
 
 _LABEL = "color:#555; font-size:small; margin-top:10px;"
 #: Fields shown in the review only when the two versions differ in them.
-QUIET_FIELDS = frozenset({"extra", "position"})
+#: Shown only where the versions differ. A note's author (who first wrote it) is not who
+#: made either version: shown on both sides it read as if the lead had made the member's.
+QUIET_FIELDS = frozenset({"extra", "position", "author"})
 _DELETED = ("background-color:#fbe3e3; color:#7a1010; padding:6px; "
             "border:1px solid #e5a5a5;")
 
@@ -60,7 +62,8 @@ def conflict_sides(conflict: Conflict, names: Names) -> tuple[str, str]:
         if deleted:
             parts[i].append(
                 f'<p style="{_DELETED}"><b>This version deletes the {kind_label(table).lower()}'
-                f"</b> ({_e(names.inspector(who))}, {_e(local_time(at))}). What it held:</p>")
+                f"</b> ({_e(names.inspector(who))}, {_e(local_time(at, seconds=True))}). "
+                "What it held:</p>")
     colours = (diff.MINE_COLOUR, diff.THEIRS_COLOUR)
     for name in conflict_fields(conflict):
         mine_v, theirs_v = conflict.mine.get(name), conflict.theirs.get(name)

@@ -95,9 +95,11 @@ def read_team(path: Path, passphrase: str) -> tuple[PackHeader, list[Inspector]]
     return pack_team(path, passphrase)
 
 
-def join(pack: Path, target: Path, passphrase: str, who: str) -> Path:
-    """Make this person's own copy from the pack, and close it (the window opens it)."""
-    join_pack(pack, target, passphrase, who).close()
+def join(pack: Path, target: Path, passphrase: str, who: str, *,
+         encrypt_with: str | None = None) -> Path:
+    """Make this person's own copy from the pack (encrypted from its first byte with
+    ``encrypt_with``), and close it (the window opens it)."""
+    join_pack(pack, target, passphrase, who, encrypt_with=encrypt_with).close()
     return target
 
 

@@ -2,9 +2,16 @@
 
 Ctrl+N (in the window) calls :meth:`NoteEditor.start_new`: focus goes to the source type,
 then Tab moves to the case reference (or the staff role for an interview or observation),
-the time, and the text. The editor saves within a second of a pause in typing and whenever
-focus leaves it. It never discards what is on screen: a save that fails leaves the text in
-place, marked unsaved, and the next pause tries again.
+the time (typed as text: :mod:`ui.widgets.time_field`), and the text. The case form is
+Ctrl+K, out of the Tab chain. The editor saves within a second of a pause in typing and
+whenever focus leaves it. It never discards what is on screen: a save that fails leaves the
+text in place, marked unsaved, and the next pause tries again. A time that cannot be read
+is outlined and never saved.
+
+Ctrl+Z in the text undoes a word or what was typed before a pause
+(:mod:`ui.widgets.typing_undo`); saving never resets the text, so its undo history lives
+as long as the note is on screen. A saved note whose text is emptied is not saved empty:
+when the inspector leaves it, it is deleted (``emptied``), which Ctrl+Z undoes.
 """
 
 from __future__ import annotations
@@ -12,12 +19,11 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from PySide6.QtCore import QDateTime, QStringListModel, Qt, QTimer, Signal
+from PySide6.QtCore import QStringListModel, Qt, QTimer, Signal
 from PySide6.QtWidgets import (
     QApplication,
     QComboBox,
     QCompleter,
-    QDateTimeEdit,
     QFormLayout,
     QHBoxLayout,
     QLabel,
@@ -32,32 +38,23 @@ from PySide6.QtWidgets import (
 )
 
 from fieldwork.model import Note, SourceType
+from fieldwork.when import stored
 from ui.widgets.highlight import highlight_words
+from ui.widgets.time_field import TimeField
+from ui.widgets.typing_undo import WordUndo
 
 #: Save this long after the last keystroke.
 AUTOSAVE_MS = 700
 
 ROLE_SOURCES = frozenset({SourceType.INTERVIEW, SourceType.OBSERVATION})
-TIME_FORMAT = "d MMM yyyy  HH:mm"
+#: Said while a saved note's text is empty.
+EMPTY_STATE = "Empty: leave it to delete the note"
+#: Said while the Time field cannot be read.
+BAD_TIME_STATE = "Time not saved"
 
 
-def parse_time(value: str) -> QDateTime:
-    try:
-        when = dt.datetime.fromisoformat(value.rstrip("Z"))
-    except ValueError:
-        return QDateTime.currentDateTime()
-    return QDateTime(when.year, when.month, when.day, when.hour, when.minute, 0)
-
-
-def format_time(value: QDateTime) -> str:
-    return str(value.toString("yyyy-MM-ddTHH:mm"))
-
-
-class TimeEdit(QDateTimeEdit):
-    """A date and time field that Tab leaves (the arrow keys move between its parts)."""
-
-    def focusNextPrevChild(self, next: bool) -> bool:
-        return QWidget.focusNextPrevChild(self, next)
+def now_stored() -> str:
+    return stored(dt.datetime.now().replace(second=0, microsecond=0))
 
 
 class NoteEditor(QWidget):
@@ -70,9 +67,13 @@ class NoteEditor(QWidget):
         tag_requested(): open the finding picker for this note.
         unlink_requested(str, str): note id, finding id.
         state_changed(str): "Saved", "Saving…", "Not saved", "".
+        emptied(str): a saved note's text was emptied and the inspector left it: delete it.
+        new_source_chosen(str): the source type chosen for a new note (to start the next).
     """
 
     save_requested = Signal(str, bool, dict, dict)
+    emptied = Signal(str)
+    new_source_chosen = Signal(str)
     case_form_requested = Signal(str)
     tag_requested = Signal()
     unlink_requested = Signal(str, str)
@@ -87,6 +88,9 @@ class NoteEditor(QWidget):
         self._loading = False
         self._read_only = False
         self._query = ""
+        self._author = ""
+        #: The note on screen was started here with Ctrl+N (its source is remembered).
+        self._fresh = False
 
         self.heading = QLabel("Select a note, or press Ctrl+N to write one.")
         self.heading.setObjectName("noteHeading")
@@ -109,17 +113,18 @@ class NoteEditor(QWidget):
         self._completer.setCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
         self._completer.setFilterMode(Qt.MatchFlag.MatchContains)
         self.subject.setCompleter(self._completer)
-        self.case_button = QPushButton("Case &form…")
-        self.case_button.setToolTip("The case-tracking record for this case")
+        self.case_button = QPushButton("Case form…")
+        self.case_button.setToolTip("The case-tracking record for this case (Ctrl+K)")
         self.case_button.setAutoDefault(False)
-        self.when = TimeEdit()
+        # Reached by Ctrl+K (Notes ▸ Case-Tracking Form…), not by Tab.
+        self.case_button.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        self.when = TimeField()
         self.when.setAccessibleName("Time observed")
-        self.when.setDisplayFormat(TIME_FORMAT)
-        self.when.setCalendarPopup(True)
         self.text = QPlainTextEdit()
         self.text.setAccessibleName("Note text")
         self.text.setTabChangesFocus(True)
         self.text.setPlaceholderText("What you read, saw or heard. Name cases by reference only.")
+        self.word_undo = WordUndo(self.text)
         self.tags = QListWidget()
         self.tags.setAccessibleName("Findings this note supports")
         self.tags.setMaximumHeight(72)
@@ -146,6 +151,7 @@ class NoteEditor(QWidget):
         when_label = QLabel("T&ime:")
         when_label.setBuddy(self.when)
         form.addRow(when_label, self.when)
+        form.addRow("", self.when.hint)
         tag_row = QHBoxLayout()
         tag_row.addWidget(self.tags, 1)
         tag_row.addWidget(self.tag_button, 0, Qt.AlignmentFlag.AlignTop)
@@ -156,8 +162,7 @@ class NoteEditor(QWidget):
         layout.addWidget(self.text, 1)
         layout.addLayout(tag_row)
         QWidget.setTabOrder(self.source, self.subject)
-        QWidget.setTabOrder(self.subject, self.case_button)
-        QWidget.setTabOrder(self.case_button, self.when)
+        QWidget.setTabOrder(self.subject, self.when)
         QWidget.setTabOrder(self.when, self.text)
         QWidget.setTabOrder(self.text, self.tags)
         QWidget.setTabOrder(self.tags, self.tag_button)
@@ -165,10 +170,10 @@ class NoteEditor(QWidget):
         self._timer = QTimer(self)
         self._timer.setSingleShot(True)
         self._timer.setInterval(AUTOSAVE_MS)
-        self._timer.timeout.connect(self.flush)
+        self._timer.timeout.connect(lambda: self.flush(leaving=False))
         self.source.currentIndexChanged.connect(self._source_changed)
         self.subject.textEdited.connect(self._edited)
-        self.when.dateTimeChanged.connect(self._edited)
+        self.when.value_changed.connect(self._edited)
         self.text.textChanged.connect(self._edited)
         self.case_button.clicked.connect(self._case_form)
         self.tag_button.clicked.connect(self.tag_requested)
@@ -211,8 +216,10 @@ class NoteEditor(QWidget):
             self.flush()
         self._note_id = note.id
         self._is_new = False
+        self._fresh = False
         self._saved = self._fields_of(note)
         self._fill(self._saved)
+        self._author = author_name
         self.heading.setText(f"Note by {author_name}")
         self.set_tags(tags)
         self._set_enabled(True)
@@ -224,11 +231,12 @@ class NoteEditor(QWidget):
         self.flush()
         self._note_id = note_id
         self._is_new = True
+        self._fresh = True
         fields = {
-            "source": (source or SourceType(str(self.source.currentData()))).value,
+            "source": (source or SourceType.CASE_RECORD).value,
             "case_ref": None,
             "subject_role": None,
-            "observed_at": format_time(QDateTime.currentDateTime()),
+            "observed_at": now_stored(),
             "text": "",
         }
         if source in ROLE_SOURCES:
@@ -237,6 +245,7 @@ class NoteEditor(QWidget):
             fields["case_ref"] = subject or None
         self._saved = dict(fields)
         self._fill(fields)
+        self._author = author_name
         self.heading.setText(f"New note by {author_name}")
         self.set_tags([])
         self._set_enabled(True)
@@ -247,6 +256,7 @@ class NoteEditor(QWidget):
         self.flush()
         self._note_id = None
         self._is_new = False
+        self._fresh = False
         self._saved = {}
         self._fill({"source": SourceType.CASE_RECORD.value, "case_ref": None,
                     "subject_role": None, "observed_at": "", "text": ""})
@@ -291,11 +301,9 @@ class NoteEditor(QWidget):
             subject = (fields["subject_role"] if role else fields["case_ref"]) or (
                 fields["case_ref"] or fields["subject_role"] or "")
             self.subject.setText(subject)
-            self.when.setDateTime(
-                parse_time(fields["observed_at"]) if fields["observed_at"]
-                else QDateTime.currentDateTime()
-            )
+            self.when.set_stored(fields["observed_at"] or None)
             if self.text.toPlainText() != fields["text"]:
+                # (only when it differs: setting the text wipes its undo history)
                 self.text.setPlainText(fields["text"])
             highlight_words(self.text, self._query)
         finally:
@@ -306,9 +314,8 @@ class NoteEditor(QWidget):
         """The note as it is on screen."""
         source = SourceType(str(self.source.currentData()))
         subject = self.subject.text().strip() or None
-        observed = self._saved.get("observed_at") or ""
-        if not observed or self.when.dateTime() != parse_time(observed):
-            observed = format_time(self.when.dateTime())
+        # A time that cannot be read is never saved: the one last saved stands.
+        observed = self.when.stored_value() or self._saved.get("observed_at") or now_stored()
         role = source in ROLE_SOURCES
         return {
             "source": source.value,
@@ -327,13 +334,25 @@ class NoteEditor(QWidget):
             return bool(now["text"].strip())
         return now != self._saved
 
+    @property
+    def emptied_now(self) -> bool:
+        """A saved note's text is empty on screen (it is not saved so)."""
+        return (self._note_id is not None and not self._is_new and not self._read_only
+                and bool(self._saved) and not self.text.toPlainText().strip())
+
     def _edited(self, *_: object) -> None:
         if self._loading or self._note_id is None:
             return
         if self._query:
             highlight_words(self.text, self._query)
-        if self.dirty:
+        if self.when.problem:
+            self._set_state("Bad time")
+        elif self.emptied_now:
+            self._set_state("Empty")
+        elif self.dirty:
             self._set_state("Editing")
+        elif self.status.text() in (EMPTY_STATE, BAD_TIME_STATE):
+            self._set_state("Saved" if self._saved and not self._is_new else "")
         self._timer.start()
 
     def _source_changed(self, *_: object) -> None:
@@ -345,6 +364,8 @@ class NoteEditor(QWidget):
         )
         self._completer.setModel(self._role_names if role else self._case_names)
         self.case_button.setVisible(not role)
+        if self._fresh and not self._loading and not self._read_only:
+            self.new_source_chosen.emit(source.value)
         self._edited()
 
     def _case_form(self) -> None:
@@ -355,12 +376,23 @@ class NoteEditor(QWidget):
     def _focus_changed(self, old: QWidget | None, new: QWidget | None) -> None:
         leaving = new is None or not self.isAncestorOf(new)
         if old is not None and self.isAncestorOf(old) and leaving:
-            self.flush()
+            # Focus gone to another program (new is None) is not leaving the note: an
+            # emptied note waits for the inspector to come back and type.
+            self.flush(leaving=new is not None)
 
-    def flush(self) -> None:
-        """Save now if anything changed since the last save."""
+    def flush(self, *, leaving: bool = True) -> None:
+        """Save now if anything changed since the last save. A saved note emptied of its
+        text is not saved: while the inspector is still in it (``leaving`` False: a pause)
+        it waits, and when they leave it, it is deleted (``emptied``)."""
         self._timer.stop()
         if not self.dirty or self._note_id is None:
+            return
+        if self.emptied_now:
+            if leaving:
+                note_id = self._note_id
+                self._saved = self.fields()
+                self._set_state("")
+                self.emptied.emit(note_id)
             return
         now = self.fields()
         if self._is_new:
@@ -380,6 +412,8 @@ class NoteEditor(QWidget):
         """The worker wrote the note."""
         if note_id == self._note_id and not self.dirty:
             self._set_state("Saved")
+            if not self._is_new and self._author:
+                self.heading.setText(f"Note by {self._author}")
 
     def save_failed(self, note_id: str, was_new: bool) -> None:
         """The worker could not write: keep the text, and try again at the next pause."""
@@ -413,9 +447,10 @@ class NoteEditor(QWidget):
 
     def _set_state(self, state: str) -> None:
         text = {"Saving…": "Saving…", "Saved": "Saved", "Not saved": "Not saved — will retry",
-                "Editing": ""}.get(state, state)
+                "Editing": "", "Empty": EMPTY_STATE,
+                "Bad time": BAD_TIME_STATE}.get(state, state)
         self.status.setText(text)
-        colour = "#b3261e" if state == "Not saved" else "palette(mid)"
+        colour = "#b3261e" if state in ("Not saved", "Bad time") else "palette(mid)"
         self.status.setStyleSheet(f"color: {colour};" if state else "")
         self.state_changed.emit(state)
 
