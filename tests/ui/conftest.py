@@ -30,6 +30,19 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
 
 
 @pytest.fixture(autouse=True)
+def no_keychain() -> Iterator[None]:
+    """As on a bare Linux machine: keyring's fail backend, so no test reads or writes the
+    real keychain of the machine it runs on (a test may set another backend)."""
+    import keyring
+    from keyring.backends import fail
+
+    before = keyring.get_keyring()
+    keyring.set_keyring(fail.Keyring())
+    yield
+    keyring.set_keyring(before)
+
+
+@pytest.fixture(autouse=True)
 def _no_modal_errors(monkeypatch: pytest.MonkeyPatch) -> list[tuple[str, str]]:
     """Expected-error dialogs are recorded instead of blocking the test."""
     import ui.errors

@@ -2,25 +2,14 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-import keyring
 import pytest
-from keyring.backends import fail
 from PySide6.QtCore import Qt
 
 from fieldwork.store import Store
 from tests.ui.security_helpers import PASSPHRASE, file_menu_key, when_shown
-
-
-@pytest.fixture(autouse=True)
-def no_keychain() -> Iterator[None]:
-    before = keyring.get_keyring()
-    keyring.set_keyring(fail.Keyring())
-    yield
-    keyring.set_keyring(before)
 
 
 def test_encrypt_this_inspection_asks_twice_and_reopens_it_encrypted(

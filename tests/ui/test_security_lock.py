@@ -4,13 +4,10 @@ it is locked; the idle time is a setting with its own dialog."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-import keyring
 import pytest
-from keyring.backends import fail
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication
 
@@ -18,14 +15,6 @@ from fieldwork.store import Store
 from tests.ui.security_helpers import PASSPHRASE, file_menu_key, when_shown
 
 IDLE = 0.4
-
-
-@pytest.fixture(autouse=True)
-def no_keychain() -> Iterator[None]:
-    before = keyring.get_keyring()
-    keyring.set_keyring(fail.Keyring())
-    yield
-    keyring.set_keyring(before)
 
 
 @pytest.fixture

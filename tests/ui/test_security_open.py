@@ -4,7 +4,6 @@ every way in (Open…, Recent, the command line's file, the sample)."""
 from __future__ import annotations
 
 import shutil
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -16,15 +15,6 @@ from PySide6.QtWidgets import QApplication
 
 from tests.ui.security_helpers import PASSPHRASE, MemoryKeyring, file_menu_key
 from ui.security.keychain import SERVICE, Keychain, file_identity
-
-
-@pytest.fixture(autouse=True)
-def no_keychain() -> Iterator[None]:
-    """As on this bare Linux machine: keyring's fail backend (a test may set another)."""
-    before = keyring.get_keyring()
-    keyring.set_keyring(fail.Keyring())
-    yield
-    keyring.set_keyring(before)
 
 
 @pytest.fixture

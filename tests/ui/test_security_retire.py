@@ -5,13 +5,10 @@ state afterwards."""
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-import keyring
 import pytest
-from keyring.backends import fail
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication
 
@@ -19,14 +16,6 @@ from fieldwork.store import Store
 from tests.ui.security_helpers import PASSPHRASE, file_menu_key, when_shown
 
 LETTER = b"%PDF-1.4 the issued letter"
-
-
-@pytest.fixture(autouse=True)
-def no_keychain() -> Iterator[None]:
-    before = keyring.get_keyring()
-    keyring.set_keyring(fail.Keyring())
-    yield
-    keyring.set_keyring(before)
 
 
 def issue(path: Path, passphrase: str | None = None) -> None:
