@@ -40,11 +40,12 @@ __all__ = [
 ]
 
 
-def render_pdf(letter: Letter) -> bytes:
-    """The letter as a print-ready PDF (reportlab), the template's font embedded."""
+def render_pdf(letter: Letter, *, compress: bool = True) -> bytes:
+    """The letter as a print-ready PDF (reportlab), the template's font embedded;
+    ``compress=False`` for a PDF only drawn on screen (quicker, larger)."""
     from fieldwork.letter.pdf import render_pdf as render
 
-    return render(letter)
+    return render(letter, compress=compress)
 
 
 def render_appendix_pdf(

@@ -108,19 +108,24 @@ def make_styles(page: PageSetup, fonts: FontFamily) -> Styles:
     )
 
 
-def render_pdf(letter: Letter) -> bytes:
-    """The letter as PDF bytes: A4 (or the template's page), fonts embedded."""
+def render_pdf(letter: Letter, *, compress: bool = True) -> bytes:
+    """The letter as PDF bytes: A4 (or the template's page), fonts embedded.
+
+    ``compress=False`` leaves the page streams uncompressed: about a fifth quicker, for a
+    PDF that is only drawn on screen (the live preview) and never saved or printed.
+    """
     page = letter.template.page
     fonts = family(page.font)
     styles = make_styles(page, fonts)
     story = flowables(letter, styles, fonts)
     out = io.BytesIO()
-    doc = letter_document(out, letter, fonts)
+    doc = letter_document(out, letter, fonts, compress=compress)
     doc.build(story)
     return out.getvalue()
 
 
-def letter_document(out: io.BytesIO, letter: Letter, fonts: FontFamily) -> BaseDocTemplate:
+def letter_document(out: io.BytesIO, letter: Letter, fonts: FontFamily, *,
+                    compress: bool = True) -> BaseDocTemplate:
     """The doc template: one frame inside the margins, and the page decorations."""
     page = letter.template.page
     width, height = (v * mm for v in page.size_mm)
@@ -137,6 +142,7 @@ def letter_document(out: io.BytesIO, letter: Letter, fonts: FontFamily) -> BaseD
         subject="DRAFT" if letter.draft else "",
         creator="Fieldwork",
         invariant=True,
+        pageCompression=1 if compress else 0,
         initialFontName=fonts.regular,
         initialFontSize=letter.template.page.font_size,
     )

@@ -211,3 +211,15 @@ def test_pdf_without_a_letter_date_takes_the_last_fieldwork_day():
     data = reference_input(letter_date=None, fieldwork_dates=["2009-06-24", "2009-06-25"])
     info = pypdf.PdfReader(io.BytesIO(render_pdf(compose(data)))).metadata
     assert info["/CreationDate"].startswith("D:20090625")
+
+
+def test_a_pdf_for_the_screen_only_leaves_its_pages_uncompressed(reference_pdf):
+    """The live preview compiles with compress=False (quicker); what is printed or saved is
+    always compressed. Same pages, same words, only the page streams differ."""
+    letter = compose(reference_input(), draft=False)
+    screen = render_pdf(letter, compress=False)
+    assert screen != reference_pdf and len(screen) > len(reference_pdf)
+    assert pdf_pages(screen) == pdf_pages(reference_pdf)
+    for data, filtered in ((screen, False), (reference_pdf, True)):
+        page = pypdf.PdfReader(io.BytesIO(data)).pages[0]
+        assert ("/Filter" in page["/Contents"].get_object()) is filtered

@@ -121,6 +121,6 @@ def render_letter(gen: int, snap: LetterSnapshot, scale: float,
     from ui.letter.work import compile_pdf
 
     started = time.perf_counter()
-    pdf = compile_pdf(snap)
+    pdf = compile_pdf(snap, for_screen=True)  # only drawn: export and print compile again
     images, sizes = rasterise(pdf, scale, pages)
     return Rendered(gen, pdf, sizes, images, scale, time.perf_counter() - started)

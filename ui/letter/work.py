@@ -94,13 +94,14 @@ def read_snapshot(
                           light=light)
 
 
-def compile_pdf(snapshot: LetterSnapshot) -> bytes:
-    """The letter as it prints: the stored bytes once issued, else freshly compiled."""
+def compile_pdf(snapshot: LetterSnapshot, *, for_screen: bool = False) -> bytes:
+    """The letter as it prints: the stored bytes once issued, else freshly compiled
+    (``for_screen``: uncompressed, quicker to make, for a preview that is only drawn)."""
     if snapshot.issued_pdf is not None:
         return snapshot.issued_pdf
     from fieldwork.letter import compose, render_pdf
 
-    return render_pdf(compose(snapshot.data))
+    return render_pdf(compose(snapshot.data), compress=not for_screen)
 
 
 @dataclass(frozen=True)
