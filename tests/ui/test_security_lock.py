@@ -70,6 +70,15 @@ def test_a_plain_file_locks_when_idle_saves_the_typing_and_asks_to_continue(
     qtbot.keyClick(opened.evidence.notes_view, Qt.Key.Key_N,
                    Qt.KeyboardModifier.ControlModifier)
     assert opened.undo_stack.count() == count and screen.locked
+    # Nor do the window's shortcuts typed in the lock dialog itself (the window's keyboard
+    # hands its shortcuts on only from its own widgets), nor the Edit menu's.
+    index = opened.undo_stack.index()
+    for key in (Qt.Key.Key_N, Qt.Key.Key_Z):
+        qtbot.keyClick(dialog.ok, key, Qt.KeyboardModifier.ControlModifier)
+    assert opened.undo_stack.count() == count and opened.undo_stack.index() == index
+    assert screen.locked and dialog.isVisible()
+    with Store.open(path) as other:
+        assert any(n.text == "Typed just before walking away" for n in other.notes())
     # Esc does not unlock it; Enter continues.
     qtbot.keyClick(dialog, Qt.Key.Key_Escape)
     assert dialog.isVisible() and screen.locked
