@@ -50,3 +50,4 @@ def fts_alone(folder: Path, rows: Sequence[tuple[object, ...]]) -> float:
     conn.close()
     path.unlink()
     return elapsed
+

@@ -26,6 +26,14 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+from bench.measure import (
+    like_scan,
+    open_to_rows,
+    rare_word,
+    save_median_ms,
+    search_p95,
+    search_queries,
+)
 from bench.synth import document
 
 PASSPHRASE = "correct horse battery staple"
@@ -62,47 +70,25 @@ def bench_import(doc: dict, workdir: Path) -> tuple[Path, Path]:
     return plain, enc
 
 
-def _like(store: object, words: list[str]) -> float:
-    times = []
-    for word in words:
-        t0 = time.perf_counter()
-        store.raw_sql("SELECT id FROM notes WHERE text LIKE ?",  # type: ignore[attr-defined]
-                      (f"%{word}%",)).fetchall()
-        times.append(time.perf_counter() - t0)
-    return statistics.median(times)
-
-
 def bench_search(plain: Path, enc: Path) -> None:
     from fieldwork.store import Store
 
     with Store.open(plain) as store:
-        tail = store.raw_sql(
-            "SELECT term FROM notes_vocab WHERE doc BETWEEN 20 AND 200 LIMIT 1").fetchone()[0]
-        words = ["strategy", "child", tail]
-        like_plain = _like(store, words)
-    queries = {
-        "rare word": tail, "middle word": "strategy", "two words": "police referral",
-        "phrase-ish three": "child seen views", "prefix (typing)": "assess",
-        "case reference": "BR-09-00042", "word in most notes": "child",
-        "very common prefix": "th",
-    }
+        rare = rare_word(store)
+        words = ["strategy", "child", rare]
+        like_plain = like_scan(store, words)
+    queries = search_queries(rare)
     with Store.open(enc, passphrase=PASSPHRASE) as store:
-        like_enc = _like(store, words)
+        like_enc = like_scan(store, words)
     # A fresh connection, its cache of decrypted pages empty: the first search is cold.
     store = Store.open(enc, passphrase=PASSPHRASE)
     worst = 0.0
     for name, query in queries.items():
-        times = []
-        for _ in range(7):
-            t0 = time.perf_counter()
-            hits = store.search(query, limit=50)
-            times.append(time.perf_counter() - t0)
-        times.sort()
-        p95 = times[min(len(times) - 1, round(0.95 * (len(times) - 1)))]
+        p95, hits = search_p95(store, query)
         worst = max(worst, p95 / like_plain)
         print(f"      {name:<22} {query!r:<22} p95 {p95 * 1000:7.1f} ms  "
               f"({p95 / like_plain:.3f}× plain LIKE, {p95 / like_enc:.3f}× encrypted LIKE, "
-              f"{len(hits)} hits)")
+              f"{hits} hits)")
     store.close()
     report("search encrypted 100k: p95 vs LIKE scan",
            f"worst {worst:.3f}× (LIKE scan: plain {like_plain * 1000:.0f} ms, encrypted "
@@ -115,14 +101,7 @@ def bench_open(plain: Path, enc: Path) -> None:
     def once(path: Path, passphrase: str | None, fresh_key: bool) -> float:
         if fresh_key:
             cipher._derive.cache_clear()
-        t0 = time.perf_counter()
-        store = Store.open(path, passphrase=passphrase)
-        rows = store.note_rows(limit=200)
-        count = store.count_notes()
-        elapsed = time.perf_counter() - t0
-        store.close()
-        assert len(rows) == 200 and count >= 100_000
-        return elapsed
+        return open_to_rows(lambda: Store.open(path, passphrase=passphrase))
 
     plain_ms = statistics.median(once(plain, None, False) for _ in range(5)) * 1000
     fresh_ms = statistics.median(once(enc, PASSPHRASE, True) for _ in range(5)) * 1000
@@ -140,21 +119,8 @@ def bench_save(plain: Path, enc: Path) -> None:
     from fieldwork.store import Store
 
     def median_ms(path: Path, passphrase: str | None) -> float:
-        store = Store.open(path, passphrase=passphrase)
-        author = store.inspectors()[0].id
-        note_id = store.add_note(author=author, source="other", text="draft").created
-        assert note_id is not None
-        times = []
-        for i in range(200):
-            t0 = time.perf_counter()
-            if i % 2:
-                store.add_note(author=author, source="observation",
-                               text=f"Observed duty {i}. " * 20)
-            else:
-                store.edit_note(note_id, text=f"Autosaved text revision {i} " * 15)
-            times.append(time.perf_counter() - t0)
-        store.close()
-        return statistics.median(times) * 1000
+        with Store.open(path, passphrase=passphrase) as store:
+            return save_median_ms(store)
 
     p = median_ms(plain, None)
     e = median_ms(enc, PASSPHRASE)

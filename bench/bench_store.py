@@ -25,6 +25,14 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from bench.baselines import fts_alone, raw_executemany
+from bench.measure import (
+    like_scan,
+    open_to_rows,
+    rare_word,
+    save_median_ms,
+    search_p95,
+    search_queries,
+)
 from bench.synth import document
 
 RESULTS: list[tuple[str, bool]] = []
@@ -72,38 +80,15 @@ def bench_search(path: Path) -> None:
     from fieldwork.store import Store
 
     store = Store.open(path)
-    queries = {
-        "rare word": "zzkqx",  # replaced below by a real tail word
-        "middle word": "strategy",
-        "two words": "police referral",
-        "phrase-ish three": "child seen views",
-        "prefix (typing)": "assess",
-        "case reference": "BR-09-00042",
-        "word in most notes": "child",
-        "very common prefix": "th",
-    }
-    tail = store.raw_sql(
-        "SELECT term FROM notes_vocab WHERE doc BETWEEN 20 AND 200 LIMIT 1"
-    ).fetchone()
-    queries["rare word"] = tail[0]
-    like_times = []
-    for word in ("strategy", "child", tail[0]):
-        t0 = time.perf_counter()
-        store.raw_sql("SELECT id FROM notes WHERE text LIKE ?", (f"%{word}%",)).fetchall()
-        like_times.append(time.perf_counter() - t0)
-    like = statistics.median(like_times)
+    rare = rare_word(store)
+    queries = search_queries(rare)
+    like = like_scan(store, ("strategy", "child", rare))
     worst = 0.0
     for name, query in queries.items():
-        times = []
-        for _ in range(7):
-            t0 = time.perf_counter()
-            hits = store.search(query, limit=50)
-            times.append(time.perf_counter() - t0)
-        times.sort()
-        p95 = times[min(len(times) - 1, round(0.95 * (len(times) - 1)))]
+        p95, hits = search_p95(store, query)
         worst = max(worst, p95 / like)
         print(f"      {name:<22} {query!r:<22} p95 {p95 * 1000:7.1f} ms  "
-              f"({p95 / like:.3f}× LIKE, {len(hits)} hits)")
+              f"({p95 / like:.3f}× LIKE, {hits} hits)")
     report(
         "search 100k notes: p95 vs LIKE scan",
         f"worst {worst:.3f}× (LIKE scan {like * 1000:.0f} ms) target ≤ 0.2×",
@@ -116,18 +101,7 @@ def bench_save(path: Path) -> None:
     from fieldwork.store import Store
 
     store = Store.open(path)
-    author = store.inspectors()[0].id
-    times = []
-    note_id = store.add_note(author=author, source="other", text="draft").created
-    assert note_id is not None
-    for i in range(200):
-        t0 = time.perf_counter()
-        if i % 2:
-            store.add_note(author=author, source="observation", text=f"Observed duty {i}. " * 20)
-        else:
-            store.edit_note(note_id, text=f"Autosaved text revision {i} " * 15)
-        times.append(time.perf_counter() - t0)
-    median = statistics.median(times) * 1000
+    median = save_median_ms(store)
     report("save one note (autosave path): median", f"{median:.2f} ms target ≤ 5 ms",
            median <= 5)
     store.close()
@@ -136,16 +110,7 @@ def bench_save(path: Path) -> None:
 def bench_open(path: Path) -> None:
     from fieldwork.store import Store
 
-    times = []
-    for _ in range(5):
-        t0 = time.perf_counter()
-        store = Store.open(path)
-        rows = store.note_rows(limit=200)
-        count = store.count_notes()
-        times.append(time.perf_counter() - t0)
-        store.close()
-        assert len(rows) == 200 and count >= 100_000
-    median = statistics.median(times) * 1000
+    median = statistics.median(open_to_rows(lambda: Store.open(path)) for _ in range(5)) * 1000
     report("open 100k file + first 200 rows", f"{median:.1f} ms target ≤ 100 ms", median <= 100)
 
 
