@@ -32,6 +32,31 @@ class MemoryKeyring(KeyringBackend):
         self.items.pop((service, username), None)
 
 
+def unlock_dialog(window: Any, qtbot: Any) -> Any:
+    """The passphrase dialog of the window's opening, once it is up and ready for typing."""
+    qtbot.waitUntil(lambda: window.files.unlocker.dialog is not None
+                    and window.files.unlocker.dialog.isVisible(), timeout=10000)
+    dialog = window.files.unlocker.dialog
+    qtbot.waitUntil(lambda: dialog.passphrase.isEnabled() and dialog.passphrase.hasFocus())
+    return dialog
+
+
+def type_passphrase(qtbot: Any, dialog: Any, text: str) -> None:
+    dialog.passphrase.selectAll()
+    qtbot.keyClicks(dialog.passphrase, text)
+    qtbot.keyClick(dialog.passphrase, Qt.Key.Key_Return)
+
+
+def open_encrypted(window: Any, path: Any, qtbot: Any, idle: Callable[[], None]) -> None:
+    """Open the encrypted ``path`` in ``window``, typing its passphrase, and wait until its
+    views are drawn and the worker is idle."""
+    window.open_file(path)
+    dialog = unlock_dialog(window, qtbot)
+    with qtbot.waitSignal(window.overview_applied, timeout=10000):
+        type_passphrase(qtbot, dialog, PASSPHRASE)
+    idle()
+
+
 def file_menu_key(qtbot: Any, window: Any, key: Qt.Key, menu: Qt.Key = Qt.Key.Key_F) -> None:
     """Alt (the menu bar takes the keys), F (or ``menu``), then the entry's letter."""
     window.activateWindow()

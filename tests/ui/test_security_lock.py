@@ -12,7 +12,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication
 
 from fieldwork.store import Store
-from tests.ui.security_helpers import PASSPHRASE, file_menu_key, when_shown
+from tests.ui.security_helpers import PASSPHRASE, file_menu_key, open_encrypted, when_shown
 
 IDLE = 0.4
 
@@ -117,13 +117,7 @@ def encrypted_open(window: Any, sample_file: Path, qtbot: Any, idle: Any) -> Any
 
     encrypt_file(sample_file, PASSPHRASE)
     window.settings.set_idle_lock_seconds(0)  # no lock while typing the passphrase
-    window.open_file(sample_file)
-    qtbot.waitUntil(lambda: window.files.unlocker.dialog is not None, timeout=10000)
-    dialog = window.files.unlocker.dialog
-    with qtbot.waitSignal(window.overview_applied, timeout=10000):
-        qtbot.keyClicks(dialog.passphrase, PASSPHRASE)
-        qtbot.keyClick(dialog.passphrase, Qt.Key.Key_Return)
-    idle()
+    open_encrypted(window, sample_file, qtbot, idle)
     window.settings.set_idle_lock_seconds(IDLE)
     window.security.lock_screen.settings_changed()
     return window

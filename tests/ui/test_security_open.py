@@ -13,7 +13,13 @@ from keyring.backends import fail
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication
 
-from tests.ui.security_helpers import PASSPHRASE, MemoryKeyring, file_menu_key
+from tests.ui.security_helpers import (
+    PASSPHRASE,
+    MemoryKeyring,
+    file_menu_key,
+    type_passphrase,
+    unlock_dialog,
+)
 from ui.security.keychain import SERVICE, Keychain, file_identity
 
 
@@ -30,20 +36,6 @@ def encrypted(sample_file: Path) -> Path:
 
     encrypt_file(sample_file, PASSPHRASE)
     return sample_file
-
-
-def unlock_dialog(window: Any, qtbot: Any) -> Any:
-    qtbot.waitUntil(lambda: window.files.unlocker.dialog is not None
-                    and window.files.unlocker.dialog.isVisible(), timeout=10000)
-    dialog = window.files.unlocker.dialog
-    qtbot.waitUntil(lambda: dialog.passphrase.isEnabled() and dialog.passphrase.hasFocus())
-    return dialog
-
-
-def type_passphrase(qtbot: Any, dialog: Any, text: str) -> None:
-    dialog.passphrase.selectAll()
-    qtbot.keyClicks(dialog.passphrase, text)
-    qtbot.keyClick(dialog.passphrase, Qt.Key.Key_Return)
 
 
 def test_an_encrypted_file_asks_for_its_passphrase_and_a_wrong_one_can_be_retyped(

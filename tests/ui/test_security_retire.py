@@ -13,7 +13,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication
 
 from fieldwork.store import Store
-from tests.ui.security_helpers import PASSPHRASE, file_menu_key, when_shown
+from tests.ui.security_helpers import PASSPHRASE, file_menu_key, open_encrypted, when_shown
 
 LETTER = b"%PDF-1.4 the issued letter"
 
@@ -40,6 +40,17 @@ def test_nothing_to_retire_before_the_letter_is_issued(opened: Any, qtbot: Any,
     qtbot.wait(100)
     assert QApplication.activeModalWidget() is None
     assert opened.session.writable
+
+
+def retire_from_menu(window: Any, qtbot: Any, idle: Any, answer: Any) -> None:
+    """File > Retire Inspection…, ``answer(question)`` once it is up, then wait until the
+    window shows the retired file."""
+    timer = when_shown("retireQuestion", answer)
+    file_menu_key(qtbot, window, Qt.Key.Key_T)
+    qtbot.waitUntil(lambda: window.session is not None and window.session.retired is not None,
+                    timeout=20000)
+    idle()
+    del timer
 
 
 def open_issued(window: Any, path: Path, qtbot: Any, idle: Any) -> None:
@@ -72,6 +83,7 @@ def test_retire_before_the_date_needs_the_tick_then_keeps_only_the_letter(
     file_menu_key(qtbot, window, Qt.Key.Key_T)
     qtbot.waitUntil(lambda: "first" in seen)
     idle()
+    del timer
     text, informative, enabled = seen["first"]
     assert text == f"Retire {sample_file.name}?"
     assert "removes the notes, the cases, their history, the conflicts, the search index" \
@@ -90,12 +102,7 @@ def test_retire_before_the_date_needs_the_tick_then_keeps_only_the_letter(
         retire.setFocus()
         qtbot.keyClick(retire, Qt.Key.Key_Space)
 
-    timer = when_shown("retireQuestion", confirm)
-    file_menu_key(qtbot, window, Qt.Key.Key_T)
-    qtbot.waitUntil(lambda: window.session is not None and window.session.retired is not None,
-                    timeout=20000)
-    idle()
-    del timer
+    retire_from_menu(window, qtbot, idle, confirm)
     assert "before the retention date" in seen["tick"] and seen["enabled"]
     session = window.session
     assert not session.writable and session.retired.startswith("retired on ")
@@ -143,13 +150,7 @@ def test_an_encrypted_file_is_retired_and_opens_again_with_its_passphrase(
 
     encrypt_file(sample_file, PASSPHRASE)
     issue(sample_file, PASSPHRASE)
-    window.open_file(sample_file)
-    qtbot.waitUntil(lambda: window.files.unlocker.dialog is not None, timeout=10000)
-    dialog = window.files.unlocker.dialog
-    with qtbot.waitSignal(window.overview_applied, timeout=10000):
-        qtbot.keyClicks(dialog.passphrase, PASSPHRASE)
-        qtbot.keyClick(dialog.passphrase, Qt.Key.Key_Return)
-    idle()
+    open_encrypted(window, sample_file, qtbot, idle)
     retention_shown(window, qtbot)
     # On or after the retention date no tick is needed.
     until = window.security.retention.state.until
@@ -169,12 +170,7 @@ def test_an_encrypted_file_is_retired_and_opens_again_with_its_passphrase(
         retire.setFocus()
         qtbot.keyClick(retire, Qt.Key.Key_Space)
 
-    timer = when_shown("retireQuestion", confirm)
-    file_menu_key(qtbot, window, Qt.Key.Key_T)
-    qtbot.waitUntil(lambda: window.session is not None and window.session.retired is not None,
-                    timeout=20000)
-    idle()
-    del timer
+    retire_from_menu(window, qtbot, idle, confirm)
     monkeypatch.setattr(module.dt, "date", real)
     assert seen == [True]
     assert window.session.encrypted and window.files.unlocker.dialog is None
