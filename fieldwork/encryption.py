@@ -28,8 +28,8 @@ from typing import Any
 
 from fieldwork import files
 from fieldwork.errors import FieldworkError, FileLocked, InvalidValue, NotAnInspection
+from fieldwork.passphrases import MIN_PASSPHRASE
 from fieldwork.store.cipher import (
-    MIN_PASSPHRASE,
     FileKey,
     check_new_passphrase,
     export,

@@ -6,8 +6,8 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
-from fieldwork import files
-from fieldwork.errors import BadPack, InvalidValue, NotFound, Retired
+from fieldwork import files, passphrases
+from fieldwork.errors import BadPack, NotFound, Retired
 from fieldwork.packs import container, snapshot
 from fieldwork.store import Store, now
 from fieldwork.store.schema import SCHEMA_VERSION
@@ -22,24 +22,18 @@ class PackInfo:
     size: int
 
 
-#: The shortest team passphrase a pack is made with.
-MIN_PASSPHRASE = 12
 
 
 def check_new_passphrase(passphrase: str) -> None:
     """Refuse a team passphrase too short to protect a pack (merging and joining accept
-    any passphrase a pack was made with).
+    any passphrase a pack was made with; the rule of :func:`fieldwork.passphrases.check_new`).
 
-    :raises InvalidValue: empty, or shorter than :data:`MIN_PASSPHRASE` characters
+    :raises InvalidValue: empty, or shorter than
+        :data:`~fieldwork.passphrases.MIN_PASSPHRASE` characters
     """
-    if not passphrase:
-        raise InvalidValue("the team passphrase must not be empty")
-    if len(passphrase) < MIN_PASSPHRASE:
-        raise InvalidValue(
-            f"the team passphrase is too short ({len(passphrase)} characters): use at least "
-            f"{MIN_PASSPHRASE}, such as four unrelated words, because a pack may be lost "
-            "or copied and its passphrase is all that protects the evidence in it"
-        )
+    passphrases.check_new(passphrase, what="the team passphrase",
+                          why="a pack may be lost or copied and its passphrase is all that "
+                          "protects the evidence in it")
 
 
 def refuse_retired(store: Store) -> None:

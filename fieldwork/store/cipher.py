@@ -33,7 +33,7 @@ from contextvars import ContextVar
 from pathlib import Path
 from typing import Any
 
-from fieldwork import files
+from fieldwork import files, passphrases
 from fieldwork.errors import EncryptedFile, InvalidValue, NotAnInspection
 from fieldwork.files import looks_encrypted
 
@@ -44,8 +44,6 @@ SCRYPT_R = 8
 SCRYPT_P = 1
 SALT_SIZE = 16
 KEY_SIZE = 32
-#: The shortest passphrase a file may be encrypted with (the team passphrase's rule).
-MIN_PASSPHRASE = 12
 #: The page cache of an encrypted file's connection, in KiB.
 CACHE_KIB = 64 * 1024
 
@@ -83,18 +81,14 @@ class FileKey:
 
 
 def check_new_passphrase(passphrase: str) -> None:
-    """Refuse a passphrase too short to encrypt a file with.
+    """Refuse a passphrase too short to encrypt a file with (the rule of
+    :func:`fieldwork.passphrases.check_new`).
 
-    :raises InvalidValue: empty, or shorter than :data:`MIN_PASSPHRASE` characters
+    :raises InvalidValue: empty, or shorter than
+        :data:`~fieldwork.passphrases.MIN_PASSPHRASE` characters
     """
-    if not passphrase:
-        raise InvalidValue("the passphrase is empty")
-    if len(passphrase) < MIN_PASSPHRASE:
-        raise InvalidValue(
-            f"the passphrase is too short ({len(passphrase)} characters): use at least "
-            f"{MIN_PASSPHRASE}, such as four unrelated words, because a lost laptop's file "
-            "can be attacked at leisure"
-        )
+    passphrases.check_new(passphrase, what="the passphrase",
+                          why="a lost laptop's file can be attacked at leisure")
 
 
 @functools.lru_cache(maxsize=16)

@@ -34,8 +34,8 @@ from PySide6.QtCore import QFileSystemWatcher, QObject, QTimer, Signal
 from PySide6.QtWidgets import QToolButton
 
 from fieldwork.errors import FieldworkError
-from fieldwork.packs.export import MIN_PASSPHRASE
 from fieldwork.packs.sync import Prepared, SyncReport, pack_folder
+from fieldwork.passphrases import MIN_PASSPHRASE
 from ui.actions import make_action
 from ui.operations import TEAM_FOLDER, CoreOp, Op
 from ui.team import folder_work, prompts

@@ -31,7 +31,7 @@ INSPECTION_FILTER = "Inspections (*.fieldwork)"
 class PassphraseDialog(QDialog):
     """The team passphrase, typed hidden; with ``confirm``, typed twice to catch a slip.
     With ``confirm`` or ``new_pack`` it will make packs, so it needs
-    :data:`~fieldwork.packs.export.MIN_PASSPHRASE` characters."""
+    :data:`~fieldwork.passphrases.MIN_PASSPHRASE` characters."""
 
     def __init__(self, parent: QWidget | None, title: str, text: str, *,
                  confirm: bool = False, initial: str = "", new_pack: bool = False) -> None:
@@ -82,7 +82,7 @@ class PassphraseDialog(QDialog):
         self.again.setEchoMode(mode)
 
     def problem_text(self) -> str:
-        from fieldwork.packs.export import MIN_PASSPHRASE
+        from fieldwork.passphrases import MIN_PASSPHRASE
 
         if not self.passphrase.text():
             return "Type the team passphrase."
